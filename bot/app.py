@@ -1,0 +1,70 @@
+"""The app factory: settings and config in, a wired Bolt app and domain out. No module globals."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+from importlib.metadata import entry_points
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from sqlalchemy.engine import Engine
+
+from bot.config import FrontlineConfig
+from bot.frontline import Frontline, utcnow
+from bot.settings import Settings
+from bot.slack_api import make_client
+from storage.db import make_engine
+
+log = logging.getLogger(__name__)
+
+Register = Callable[[App, Frontline], None]
+
+
+@dataclass
+class FrontlineApp:
+    bolt: App
+    frontline: Frontline
+    engine: Engine
+    client: WebClient
+
+
+def default_listeners() -> list[Register]:
+    """Listeners are plugged in by entry point so the domain never imports the Slack layer."""
+    found = entry_points(group="frontline.listeners")
+    return [ep.load() for ep in sorted(found, key=lambda ep: ep.name)]
+
+
+def create_app(
+    settings: Settings,
+    config: FrontlineConfig,
+    *,
+    listeners: Sequence[Register] | None = None,
+    engine: Engine | None = None,
+    now: Callable[[], datetime] = utcnow,
+    verify_token: bool = True,
+    workers: int = 32,
+) -> FrontlineApp:
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
+    secret = (
+        settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
+    )
+    client = make_client(token, settings.api_url)
+    engine = engine or make_engine(settings.database_url)
+    frontline = Frontline(config, engine, client, now=now)
+    bolt = App(
+        client=client,
+        signing_secret=secret,
+        token_verification_enabled=verify_token,
+        # Work after ack() runs here: size it so slow Slack calls never starve new requests.
+        listener_executor=ThreadPoolExecutor(max_workers=workers, thread_name_prefix="listener"),
+        request_verification_enabled=True,
+        process_before_response=False,
+        logger=logging.getLogger("frontline.bolt"),
+    )
+    for register in listeners if listeners is not None else default_listeners():
+        register(bolt, frontline)
+    return FrontlineApp(bolt=bolt, frontline=frontline, engine=engine, client=client)

@@ -1,0 +1,224 @@
+"""Turning what an agent typed into a stored, routed item (and its queued Slack posts)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from bot import copy, ids
+from bot.clock import add_business_time
+from bot.config import FrontlineConfig, Team
+from bot.routing import RouteDecision, route
+from bot.text import one_line, truncate
+from storage import outbox
+from storage.models import Item, ItemEvent
+
+TAG = re.compile(r"(?<![\w&])#([A-Za-z0-9][A-Za-z0-9_-]{0,31})\b")
+CHANNEL_MENTION = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>")
+KINDS = tuple(copy.KIND_LABELS)
+URGENCIES = tuple(copy.URGENCY_LABELS)
+SUMMARY_MAX = 300
+
+
+class CaptureRefused(ValueError):
+    """Bad input: the message tells the agent what to change; nothing was stored."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Draft:
+    summary: str
+    details: str = ""
+    customer: str = ""
+    kind: str = "suggestion"
+    urgency: str = "normal"
+    team_key: str | None = None  # the agent's explicit pick
+    unknown_tag: str | None = None
+    source_channel: str | None = None
+    source_ts: str | None = None
+    source_permalink: str | None = None
+
+
+@dataclass(frozen=True)
+class Captured:
+    item: Item
+    created: bool
+    decision: RouteDecision | None
+    outbox_ids: tuple[int, ...]
+    team: Team
+
+    @property
+    def ref(self) -> str:
+        return ids.item_ref(self.item.id or 0)
+
+
+def parse_command(text: str, config: FrontlineConfig) -> Draft:
+    """`/feedback …` text: a #tag or a team channel mention picks the team; the rest is the item."""
+    explicit: str | None = None
+    unknown: str | None = None
+    for channel in CHANNEL_MENTION.findall(text):
+        team = config.team_by_channel(channel)
+        if team and explicit is None:
+            explicit = team.key
+    for tag in TAG.findall(text):
+        key = tag.lower()
+        if config.team(key):
+            explicit = explicit or key
+        elif unknown is None:
+            unknown = tag
+    body = TAG.sub(lambda m: "" if config.team(m.group(1).lower()) else m.group(0), text)
+    body = CHANNEL_MENTION.sub(
+        lambda m: "" if config.team_by_channel(m.group(1)) else m.group(0), body
+    )
+    body = one_line(body)
+    if not body:
+        raise CaptureRefused(copy.ERR_EMPTY_COMMAND, "summary")
+    summary, details = body, ""
+    if len(body) > SUMMARY_MAX:
+        summary, details = truncate(body, SUMMARY_MAX), text.strip()
+    return Draft(summary=summary, details=details, team_key=explicit, unknown_tag=unknown)
+
+
+def validate(draft: Draft, config: FrontlineConfig) -> dict[str, str]:
+    """Field -> message for the modal's inline errors; empty when the draft is fine."""
+    errors: dict[str, str] = {}
+    summary = draft.summary.strip()
+    if not summary:
+        errors["summary"] = copy.ERR_SUMMARY_REQUIRED
+    elif len(summary) > SUMMARY_MAX:
+        errors["summary"] = copy.ERR_SUMMARY_TOO_LONG
+    if draft.kind not in KINDS:
+        errors["kind"] = copy.ERR_UNKNOWN_KIND
+    if draft.urgency not in URGENCIES:
+        errors["urgency"] = copy.ERR_UNKNOWN_URGENCY
+    if draft.team_key and not config.team(draft.team_key):
+        errors["team"] = copy.ERR_UNKNOWN_TEAM
+    return errors
+
+
+def reason_text(decision: RouteDecision, team: Team, picked: bool) -> str:
+    if picked:
+        return copy.reason_picked(team.name)
+    if decision.how == "explicit":
+        return copy.reason_explicit(team.key)
+    if decision.how == "keywords":
+        return copy.reason_keywords(decision.terms, decision.score)
+    return copy.reason_triage(team.name)
+
+
+def due_for(item: Item, team: Team, config: FrontlineConfig, informed_at: datetime) -> datetime:
+    return add_business_time(informed_at, team.inform_within(item.urgency), config.calendar())
+
+
+def store(
+    session: Session,
+    draft: Draft,
+    config: FrontlineConfig,
+    *,
+    team_id: str,
+    reporter_id: str,
+    client_key: str,
+    now: datetime,
+    picked: bool = False,
+) -> Captured:
+    """Insert the item, its first event and its queued posts in one transaction; once per key."""
+    existing = session.exec(select(Item).where(Item.client_key == client_key)).first()
+    if existing is not None:
+        team = config.team(existing.team_key) or config.triage
+        return Captured(existing, False, None, (), team)
+    errors = validate(draft, config)
+    if errors:
+        raise CaptureRefused(next(iter(errors.values())), next(iter(errors)))
+    text = " ".join(p for p in (draft.summary, draft.details, draft.customer) if p)
+    decision = route(
+        text,
+        config.teams,
+        config.triage_team,
+        explicit=draft.team_key,
+        unknown_tag=draft.unknown_tag,
+        cutoff=config.routing.min_score,
+    )
+    team = config.team(decision.team_key) or config.triage
+    item = Item(
+        slack_team_id=team_id,
+        client_key=client_key,
+        team_key=team.key,
+        summary=draft.summary.strip(),
+        details=draft.details.strip(),
+        customer=draft.customer.strip(),
+        kind=draft.kind,
+        urgency=draft.urgency,
+        reporter_id=reporter_id,
+        source_permalink=draft.source_permalink,
+        routing_reason=reason_text(decision, team, picked),
+        created_at=now,
+        updated_at=now,
+        informed_at=now,
+    )
+    item.due_at = due_for(item, team, config, now)
+    try:
+        with session.begin_nested():
+            session.add(item)
+            session.flush()
+    except IntegrityError:  # the same request raced us here: return what it stored
+        existing = session.exec(select(Item).where(Item.client_key == client_key)).one()
+        return Captured(existing, False, None, (), config.team(existing.team_key) or team)
+    assert item.id is not None
+    session.add(
+        ItemEvent(
+            slack_team_id=team_id,
+            item_id=item.id,
+            kind="created",
+            actor_id=reporter_id,
+            created_at=now,
+            data={"team": team.key, "how": decision.how, "score": decision.score},
+        )
+    )
+    rows = [
+        outbox.enqueue(
+            session,
+            key=f"card:{item.id}:0",
+            kind="card",
+            team_id=team_id,
+            now=now,
+            item_id=item.id,
+            payload={"channel": team.channel, "move": 0},
+        )
+    ]
+    if item.urgency == "high":
+        rows += lead_alerts(session, item, team, now)
+    session.flush()
+    return Captured(item, True, decision, tuple(r.id for r in rows if r and r.id), team)
+
+
+def lead_alerts(session: Session, item: Item, team: Team, now: datetime) -> list:
+    from bot.text import inert
+
+    ref = ids.item_ref(item.id or 0)
+    template = copy.lead_high_urgency(ref, inert(team.name, 80), inert(item.summary, 300), "{link}")
+    rows = []
+    for lead in team.leads:
+        rows.append(
+            outbox.enqueue(
+                session,
+                key=f"lead-high:{item.id}:{team.key}:{lead}",
+                kind="dm",
+                team_id=item.slack_team_id,
+                now=now,
+                item_id=item.id,
+                payload={
+                    "user": lead,
+                    "text": copy.lead_high_urgency_fallback(ref, team.name),
+                    "template": template,
+                    "with_card_link": True,
+                },
+            )
+        )
+    return rows

@@ -1,0 +1,260 @@
+"""The admin's YAML config, validated on start with errors that name the file, the key and the fix."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time, timedelta
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from bot.clock import WEEKDAYS, BusinessCalendar
+from bot.tip_library import Tip
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
+USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+TEAM_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
+
+
+class ConfigError(Exception):
+    """Raised with a message an admin can act on; never a traceback."""
+
+
+def _parse_time(value: Any) -> time:
+    if isinstance(value, time):
+        return value
+    if isinstance(value, int):  # YAML 1.1 reads 09:30 unquoted as sexagesimal minutes
+        return time(value // 60, value % 60)
+    if isinstance(value, str) and re.fullmatch(r"\d{1,2}:\d{2}", value.strip()):
+        hours, minutes = (int(p) for p in value.strip().split(":"))
+        if hours < 24 and minutes < 60:
+            return time(hours, minutes)
+    raise ValueError('must be a time of day like "09:30"')
+
+
+LocalTime = Annotated[time, Field(description="HH:MM local time")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class BusinessHours(_Strict):
+    days: list[Weekday] = Field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"])
+    start: LocalTime = time(9, 0)
+    end: LocalTime = time(17, 0)
+
+    _times = field_validator("start", "end", mode="before")(_parse_time)
+
+    @model_validator(mode="after")
+    def _order(self) -> BusinessHours:
+        if not self.days:
+            raise ValueError("days must list at least one working day")
+        if self.start >= self.end:
+            raise ValueError("start must be before end")
+        return self
+
+
+class InformWithin(_Strict):
+    normal: float = Field(gt=0, le=24 * 365)
+    high: float | None = Field(default=None, gt=0, le=24 * 365)
+
+
+class Team(_Strict):
+    key: str
+    name: str = Field(min_length=1, max_length=80)
+    channel: str
+    leads: list[str] = Field(default_factory=list)
+    keywords: list[str] = Field(default_factory=list)
+    inform_within_hours: InformWithin = InformWithin(normal=24)
+
+    @field_validator("key")
+    @classmethod
+    def _key(cls, value: str) -> str:
+        if not TEAM_KEY.fullmatch(value):
+            raise ValueError(
+                "must be a short lowercase id (letters, digits, - or _; up to 32), e.g. billing"
+            )
+        return value
+
+    @field_validator("channel")
+    @classmethod
+    def _channel(cls, value: str) -> str:
+        if not CHANNEL_ID.fullmatch(value):
+            raise ValueError(
+                "must be a Slack channel id like C0123ABCD (channel details → About → Channel ID), not a #name"
+            )
+        return value
+
+    @field_validator("leads")
+    @classmethod
+    def _leads(cls, value: list[str]) -> list[str]:
+        for uid in value:
+            if not USER_ID.fullmatch(uid):
+                raise ValueError(
+                    f"{uid!r} is not a Slack user id like U0123ABCD (profile → ⋮ → Copy member ID)"
+                )
+        return value
+
+    @field_validator("keywords")
+    @classmethod
+    def _keywords(cls, value: list[str]) -> list[str]:
+        cleaned = [k.strip().lower() for k in value if k and k.strip()]
+        return list(dict.fromkeys(cleaned))
+
+    @field_validator("inform_within_hours", mode="before")
+    @classmethod
+    def _inform(cls, value: Any) -> Any:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return {"normal": value}
+        return value
+
+    def inform_within(self, urgency: str) -> timedelta:
+        hours = self.inform_within_hours.normal
+        if urgency == "high" and self.inform_within_hours.high:
+            hours = self.inform_within_hours.high
+        return timedelta(hours=hours)
+
+
+class Nudges(_Strict):
+    every_minutes: int = Field(default=5, ge=1, le=24 * 60)
+    warn_before_minutes: int = Field(default=60, ge=0, le=7 * 24 * 60)
+
+
+class Digest(_Strict):
+    enabled: bool = True
+    time: LocalTime = time(8, 45)
+
+    _t = field_validator("time", mode="before")(_parse_time)
+
+
+class Tips(_Strict):
+    channels: list[str] = Field(default_factory=list)
+    time: LocalTime = time(9, 30)
+    extra: list[Tip] = Field(default_factory=list)
+
+    _t = field_validator("time", mode="before")(_parse_time)
+
+    @field_validator("channels")
+    @classmethod
+    def _channels(cls, value: list[str]) -> list[str]:
+        for cid in value:
+            if not CHANNEL_ID.fullmatch(cid):
+                raise ValueError(f"{cid!r} is not a Slack channel id like C0123ABCD")
+        return value
+
+
+class Routing(_Strict):
+    min_score: float = Field(default=80, ge=0, le=100)
+
+
+class FrontlineConfig(_Strict):
+    timezone: str = "UTC"
+    triage_team: str
+    business_hours: BusinessHours = BusinessHours()
+    holidays: list[date] = Field(default_factory=list)
+    routing: Routing = Routing()
+    nudges: Nudges = Nudges()
+    digest: Digest = Digest()
+    tips: Tips = Tips()
+    teams: list[Team] = Field(min_length=1)
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not an IANA timezone like America/New_York") from None
+        return value
+
+    @model_validator(mode="after")
+    def _teams(self) -> FrontlineConfig:
+        keys = [t.key for t in self.teams]
+        dupes = sorted({k for k in keys if keys.count(k) > 1})
+        if dupes:
+            raise ValueError(f"teams: duplicate key {', '.join(dupes)}")
+        if self.triage_team not in keys:
+            raise ValueError(
+                f"triage_team: {self.triage_team!r} is not one of the teams ({', '.join(keys)})"
+            )
+        return self
+
+    def team(self, key: str) -> Team | None:
+        return next((t for t in self.teams if t.key == key), None)
+
+    def team_by_channel(self, channel: str) -> Team | None:
+        return next((t for t in self.teams if t.channel == channel), None)
+
+    @property
+    def triage(self) -> Team:
+        team = self.team(self.triage_team)
+        assert team is not None  # guaranteed by validation
+        return team
+
+    def calendar(self) -> BusinessCalendar:
+        bh = self.business_hours
+        return BusinessCalendar(
+            tz=ZoneInfo(self.timezone),
+            days=frozenset(WEEKDAYS.index(d) for d in bh.days),
+            start=bh.start,
+            end=bh.end,
+            holidays=frozenset(self.holidays),
+        )
+
+
+def _where(loc: tuple[Any, ...], data: Any) -> str:
+    """teams.0.channel -> teams[0].channel (billing): the admin finds the line at a glance."""
+    out = ""
+    node = data
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+            if isinstance(node, list) and part < len(node):
+                node = node[part]
+                if isinstance(node, dict) and isinstance(node.get("key"), str):
+                    out += f" ({node['key']})"
+            continue
+        if part in ("function-after", "function-before") or str(part).startswith("function-"):
+            continue
+        out += ("." if out else "") + str(part)
+        node = node.get(part) if isinstance(node, dict) else None
+    return out
+
+
+def parse_config(data: Any, source: str) -> FrontlineConfig:
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: the file must be a YAML mapping (see frontline.example.yml)")
+    try:
+        return FrontlineConfig.model_validate(data)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            where = _where(tuple(err["loc"]), data) or "(top level)"
+            msg = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "missing":
+                msg = "is required"
+            elif err["type"] == "extra_forbidden":
+                msg = "is not a known setting (check the spelling against frontline.example.yml)"
+            lines.append(f"{source}: {where}: {msg}")
+        raise ConfigError("\n".join(lines)) from None
+
+
+def load_config(path: Path) -> FrontlineConfig:
+    """Read and validate the YAML file; every problem is reported, not just the first."""
+    if not path.exists():
+        raise ConfigError(
+            f"{path}: config file not found; copy frontline.example.yml to {path} and edit it "
+            "(or set FRONTLINE_CONFIG to its path)"
+        )
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        raise ConfigError(f"{path}: not valid YAML{at}: {getattr(exc, 'problem', exc)}") from None
+    return parse_config(data, str(path))

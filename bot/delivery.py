@@ -1,0 +1,260 @@
+"""Sending what the outbox holds. Rows are stored with the change that caused them, then sent.
+
+Cards are rendered when sent, not when queued, so a retried card shows the latest state.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from bot import copy, views
+from bot.config import FrontlineConfig
+from storage import outbox
+from storage.db import session_scope
+from storage.models import Item, ItemEvent, Outbox
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 20
+BACKOFF_BASE = timedelta(seconds=30)
+BACKOFF_MAX = timedelta(hours=1)
+
+
+class Defer(Exception):
+    """Not an error: the row waits for something else (a card to exist) and is tried again soon."""
+
+
+def backoff(attempts: int) -> timedelta:
+    return min(BACKOFF_BASE * (2 ** max(0, attempts - 1)), BACKOFF_MAX)
+
+
+@dataclass(frozen=True)
+class SendReport:
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0
+
+
+class Delivery:
+    def __init__(
+        self,
+        engine: Engine,
+        client: WebClient,
+        config: FrontlineConfig,
+        now: Callable[[], datetime],
+    ) -> None:
+        self.engine = engine
+        self.client = client
+        self.config = config
+        self.now = now
+
+    # --- public ---------------------------------------------------------------------------------
+    def send(self, row_ids: Iterable[int]) -> SendReport:
+        sent = failed = skipped = 0
+        for row_id in row_ids:
+            state = self._send_one(row_id)
+            if state == "sent":
+                sent += 1
+            elif state == "failed":
+                failed += 1
+            else:
+                skipped += 1
+        return SendReport(sent, failed, skipped)
+
+    def drain(self, limit: int = 500) -> SendReport:
+        """The periodic job: everything due, oldest first."""
+        with Session(self.engine) as session:
+            ids = outbox.due_ids(session, self.now(), limit)
+        return self.send(ids)
+
+    def due(self, limit: int = 500) -> list[Outbox]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            ids = outbox.due_ids(session, self.now(), limit)
+            return [r for r in (session.get(Outbox, i) for i in ids) if r is not None]
+
+    def status(self, row_id: int) -> Outbox | None:
+        with Session(self.engine, expire_on_commit=False) as session:
+            return session.get(Outbox, row_id)
+
+    # --- internals ------------------------------------------------------------------------------
+    def _send_one(self, row_id: int) -> str:
+        now = self.now()
+        with Session(self.engine, expire_on_commit=False) as session:
+            row = outbox.claim(session, row_id, now)
+            if row is None:
+                return "skipped"
+            try:
+                result = self._dispatch(session, row)
+            except Defer as why:
+                outbox.fail(session, row, now, f"waiting: {why}", now + timedelta(seconds=20))
+                return "skipped"
+            except (SlackApiError, SlackClientError, OSError) as exc:
+                error = _describe(exc)
+                retry_at = None if row.attempts >= MAX_ATTEMPTS else now + backoff(row.attempts)
+                log.warning(
+                    "outbox %s (%s) failed on attempt %s: %s",
+                    row.key,
+                    row.kind,
+                    row.attempts,
+                    error,
+                )
+                outbox.fail(session, row, now, error, retry_at)
+                return "failed"
+            except Exception as exc:  # a bug must not wedge the queue: keep the row, log it
+                log.exception("outbox %s (%s) crashed", row.key, row.kind)
+                outbox.fail(
+                    session,
+                    row,
+                    now,
+                    f"internal: {type(exc).__name__}",
+                    now + backoff(row.attempts),
+                )
+                return "failed"
+            outbox.finish(session, row, self.now(), result)
+            return "sent"
+
+    def _dispatch(self, session: Session, row: Outbox) -> dict[str, Any]:
+        handler = getattr(self, f"_send_{row.kind}", None)
+        if handler is None:
+            raise ValueError(f"unknown outbox kind {row.kind}")
+        return handler(session, row)
+
+    def _post(self, **kwargs: Any) -> Any:
+        return self.client.chat_postMessage(unfurl_links=False, unfurl_media=False, **kwargs)
+
+    def _item(self, session: Session, row: Outbox) -> Item:
+        item = session.get(Item, row.item_id)
+        if item is None:
+            raise ValueError(f"item {row.item_id} is gone")
+        session.refresh(item)
+        return item
+
+    def card_context(
+        self, item: Item, moved_to: str | None = None, moved_link: str | None = None
+    ) -> views.CardContext:
+        team = self.config.team(item.team_key) or self.config.triage
+        moved = self.config.team(moved_to) if moved_to else None
+        return views.CardContext(team=team, now=self.now(), moved_to=moved, moved_link=moved_link)
+
+    def _send_card(self, session: Session, row: Outbox) -> dict[str, Any]:
+        item = self._item(session, row)
+        channel = row.payload["channel"]
+        if item.moves != row.payload.get("move", 0):
+            return {"superseded": True}  # it moved on before this card got out
+        resp = self._post(
+            channel=channel,
+            text=views.card_text(item),
+            blocks=views.card_blocks(item, self.card_context(item)),
+        )
+        ts = resp["ts"]
+        posted_channel = resp.get("channel", channel)
+        link = None
+        try:
+            link = self.client.chat_getPermalink(channel=posted_channel, message_ts=ts)["permalink"]
+        except SlackApiError as exc:
+            log.warning("no permalink for %s: %s", row.key, _describe(exc))
+        item.card_channel, item.card_ts, item.card_permalink = posted_channel, ts, link
+        session.add(item)
+        session.commit()
+        return {"channel": posted_channel, "ts": ts, "permalink": link}
+
+    def _send_card_refresh(self, session: Session, row: Outbox) -> dict[str, Any]:
+        item = self._item(session, row)
+        if not item.card_ts or not item.card_channel:
+            return {"no_card_yet": True}  # the pending card post renders the latest state
+        self.client.chat_update(
+            channel=item.card_channel,
+            ts=item.card_ts,
+            text=views.card_text(item),
+            blocks=views.card_blocks(item, self.card_context(item)),
+        )
+        return {"channel": item.card_channel, "ts": item.card_ts}
+
+    def _send_card_moved(self, session: Session, row: Outbox) -> dict[str, Any]:
+        item = self._item(session, row)
+        p = row.payload
+        link = item.card_permalink if item.moves == p.get("move") else None
+        if item.moves == p.get("move") and not item.card_ts:
+            raise Defer("new card not posted yet")
+        ctx = self.card_context(item, moved_to=p["to_team"], moved_link=link)
+        self.client.chat_update(
+            channel=p["channel"],
+            ts=p["ts"],
+            text=views.card_text(item),
+            blocks=views.card_blocks(item, ctx),
+        )
+        return {"channel": p["channel"], "ts": p["ts"]}
+
+    def _send_thread(self, session: Session, row: Outbox) -> dict[str, Any]:
+        item = self._item(session, row)
+        if not item.card_ts or not item.card_channel:
+            raise Defer("card not posted yet")
+        event = session.get(ItemEvent, row.payload["event_id"])
+        if event is None:
+            raise ValueError("event is gone")
+        text = event_text(event, self.config)
+        resp = self._post(
+            channel=item.card_channel,
+            thread_ts=item.card_ts,
+            text=text,
+            blocks=views.event_blocks(text),
+        )
+        return {"channel": resp.get("channel"), "ts": resp["ts"]}
+
+    def _send_dm(self, session: Session, row: Outbox) -> dict[str, Any]:
+        p = row.payload
+        text, blocks = p["text"], p.get("blocks")
+        if p.get("with_card_link") and row.item_id is not None:
+            item = self._item(session, row)
+            if not item.card_permalink:
+                raise Defer("card link not known yet")
+            blocks = views.text_blocks(p["template"].replace("{link}", item.card_permalink))
+        resp = self._post(channel=p["user"], text=text, blocks=blocks)
+        return {"channel": resp.get("channel"), "ts": resp["ts"]}
+
+    def _send_post(self, session: Session, row: Outbox) -> dict[str, Any]:
+        p = row.payload
+        resp = self._post(channel=p["channel"], text=p["text"], blocks=p.get("blocks"))
+        return {"channel": resp.get("channel"), "ts": resp["ts"]}
+
+
+def event_text(event: ItemEvent, config: FrontlineConfig) -> str:
+    from bot.text import inert
+
+    actor = views.mention(event.actor_id) if event.actor_id else copy.APP_NAME
+    note = inert(event.note, 2500).replace("\n", "\n>") if event.note else ""
+    extra = ""
+    data = event.data or {}
+    if event.kind == "reassigned":
+        to = config.team(data.get("to", ""))
+        extra = f" to {inert(to.name if to else data.get('to', '?'), 80)}"
+    elif event.kind == "resolved":
+        extra = f" ({copy.OUTCOME_LABELS.get(data.get('outcome', ''), data.get('outcome', ''))})"
+    elif event.kind == "taken" and data.get("from"):
+        extra = f" over from {views.mention(data['from'])}"
+    elif event.kind == "snoozed":
+        extra = data.get("until_text", "")
+    return copy.event_line(event.kind, actor, note, extra)
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, SlackApiError):
+        resp = exc.response
+        status = getattr(resp, "status_code", "?")
+        error = resp.get("error") if hasattr(resp, "get") else None
+        return f"slack {status}: {error or 'error'}"
+    return f"{type(exc).__name__}: {exc}"[:300]
+
+
+def pending_for_item(engine: Engine, item_id: int) -> list[Outbox]:
+    with session_scope(engine) as session:
+        return list(session.exec(select(Outbox).where(Outbox.item_id == item_id)).all())

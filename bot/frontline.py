@@ -1,0 +1,246 @@
+"""The domain facade the listeners and jobs call. It never sees a Slack request object."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from bot import capture, copy, ids, views, workflow
+from bot.capture import Captured, Draft
+from bot.config import FrontlineConfig, Team
+from bot.delivery import Delivery, SendReport
+from bot.membership import Membership
+from bot.text import inert
+from storage.db import session_scope
+from storage.models import Item
+
+log = logging.getLogger(__name__)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Frontline:
+    def __init__(
+        self,
+        config: FrontlineConfig,
+        engine: Engine,
+        client: WebClient,
+        *,
+        now: Callable[[], datetime] = utcnow,
+        membership: Membership | None = None,
+    ) -> None:
+        self.config = config
+        self.engine = engine
+        self.client = client
+        self.now = now
+        self.membership = membership or Membership(client)
+        self.delivery = Delivery(engine, client, config, now)
+
+    # --- capture --------------------------------------------------------------------------------
+    def parse_command(self, text: str) -> Draft:
+        return capture.parse_command(text, self.config)
+
+    def capture(
+        self, draft: Draft, *, team_id: str, user_id: str, client_key: str, picked: bool = False
+    ) -> Captured:
+        """Stored and committed before anything is sent to Slack."""
+        with session_scope(self.engine) as session:
+            return capture.store(
+                session,
+                draft,
+                self.config,
+                team_id=team_id,
+                reporter_id=user_id,
+                client_key=client_key,
+                now=self.now(),
+                picked=picked,
+            )
+
+    def validate(self, draft: Draft) -> dict[str, str]:
+        return capture.validate(draft, self.config)
+
+    def attach_source(self, captured: Captured, channel: str, ts: str) -> None:
+        """Keep the permalink to the conversation the feedback came from (before the card goes)."""
+        link = self.permalink(channel, ts)
+        if not link or captured.item.id is None:
+            return
+        with session_scope(self.engine) as session:
+            item = session.get(Item, captured.item.id)
+            if item is not None and not item.source_permalink:
+                item.source_permalink = link
+                session.add(item)
+
+    def capture_reason(self, captured: Captured) -> str:
+        reason = captured.item.routing_reason
+        if captured.decision and captured.decision.unknown_tag:
+            reason = f"{copy.unknown_tag(captured.decision.unknown_tag)} {reason}"
+        return inert(reason, 600)
+
+    def deliver(self, row_ids: Any) -> SendReport:
+        return self.delivery.send(list(row_ids))
+
+    def card_link(self, item_id: int) -> str | None:
+        with Session(self.engine) as session:
+            item = session.get(Item, item_id)
+            return item.card_permalink if item else None
+
+    def permalink(self, channel: str, ts: str) -> str | None:
+        try:
+            return self.client.chat_getPermalink(channel=channel, message_ts=ts)["permalink"]
+        except SlackApiError as exc:
+            log.warning("no permalink for %s/%s: %s", channel, ts, exc.response.get("error"))
+            return None
+
+    def confirm_by_dm(self, captured: Captured) -> None:
+        """Modal captures have no response_url: the agent gets the link in the app's DM."""
+        from storage import outbox
+
+        with session_scope(self.engine) as session:
+            row = outbox.enqueue(
+                session,
+                key=f"capture-dm:{captured.item.id}",
+                kind="dm",
+                team_id=captured.item.slack_team_id,
+                now=self.now(),
+                item_id=captured.item.id,
+                payload={
+                    "user": captured.item.reporter_id,
+                    "text": copy.capture_ack(captured.ref, captured.team.name, ""),
+                    "template": copy.reporter_card_link(
+                        captured.ref, inert(captured.team.name, 80), "{link}"
+                    ),
+                    "with_card_link": True,
+                },
+            )
+            row_id = row.id if row else None
+        if row_id:
+            self.deliver([row_id])
+
+    # --- the team's actions ---------------------------------------------------------------------
+    def team_of(self, item: Item) -> Team:
+        return self.config.team(item.team_key) or self.config.triage
+
+    def may_act(self, item: Item, user: str) -> bool:
+        return workflow.may_act(self.team_of(item), user, self.membership.is_member)
+
+    def refusal(self, item: Item) -> str:
+        team = self.team_of(item)
+        return copy.not_allowed(ids.item_ref(item.id or 0), inert(team.name, 80), team.channel)
+
+    def not_found(self, ref: str) -> str:
+        return copy.item_not_found(inert(ref, 40) or "that item")
+
+    def already_closed(self, item: Item) -> str:
+        return copy.already_resolved(ids.item_ref(item.id or 0))
+
+    def get_item(self, team_id: str, ref: str | int | None) -> Item | None:
+        item_id = ref if isinstance(ref, int) else ids.parse_item_ref(ref)
+        if item_id is None:
+            return None
+        with Session(self.engine, expire_on_commit=False) as session:
+            return session.exec(
+                select(Item).where(Item.id == item_id, Item.slack_team_id == team_id)
+            ).first()
+
+    def _act(
+        self,
+        team_id: str,
+        user: str,
+        item_id: int | None,
+        fn: Callable[[Session, Item], workflow.Change],
+    ) -> workflow.Change:
+        """Load under a row lock, check who may act, apply, commit; then send what was queued."""
+        with session_scope(self.engine) as session:
+            item = workflow.load(session, item_id, team_id)
+            if item is None:
+                return workflow.Change(
+                    None,
+                    message=copy.item_not_found(ids.item_ref(item_id) if item_id else "that item"),
+                )
+            if not self.may_act(item, user):
+                return workflow.Change(item, message=self.refusal(item))
+            change = fn(session, item)
+            if change.errors:
+                session.rollback()
+                return change
+        return change  # the caller acks Slack first, then sends change.outbox_ids
+
+    def take(self, team_id: str, user: str, item_id: int | None) -> workflow.Change:
+        return self._act(team_id, user, item_id, lambda s, i: workflow.take(s, i, user, self.now()))
+
+    def customer_updated(
+        self, team_id: str, user: str, item_id: int | None, note: str, key: str
+    ) -> workflow.Change:
+        return self._act(
+            team_id,
+            user,
+            item_id,
+            lambda s, i: workflow.customer_updated(s, i, user, note, self.now(), self.config, key),
+        )
+
+    def reassign(
+        self, team_id: str, user: str, item_id: int | None, to_key: str, note: str, key: str
+    ) -> workflow.Change:
+        return self._act(
+            team_id,
+            user,
+            item_id,
+            lambda s, i: workflow.reassign(s, i, user, to_key, note, self.now(), self.config, key),
+        )
+
+    def resolve(
+        self, team_id: str, user: str, item_id: int | None, outcome: str, note: str, key: str
+    ) -> workflow.Change:
+        return self._act(
+            team_id,
+            user,
+            item_id,
+            lambda s, i: workflow.resolve(s, i, user, outcome, note, self.now(), key),
+        )
+
+    # --- read-only views ------------------------------------------------------------------------
+    def help_text(self) -> str:
+        return copy.HELP
+
+    def teams_text(self) -> str:
+        lines = []
+        for team in self.config.teams:
+            hours = f"{team.inform_within_hours.normal:g}"
+            if team.inform_within_hours.high:
+                hours += f" (high urgency: {team.inform_within_hours.high:g})"
+            lines.append(
+                copy.team_line(
+                    team.key,
+                    inert(team.name, 80),
+                    team.channel,
+                    [inert(k, 60) for k in team.keywords],
+                    hours,
+                )
+            )
+        return copy.teams_list(lines)
+
+    def home(self, team_id: str, user: str) -> dict[str, Any]:
+        with Session(self.engine) as session:
+            owned = session.exec(
+                select(Item)
+                .where(Item.slack_team_id == team_id, Item.owner_id == user, Item.status == "open")
+                .order_by(col(Item.due_at))
+                .limit(40)
+            ).all()
+            logged = session.exec(
+                select(Item)
+                .where(Item.slack_team_id == team_id, Item.reporter_id == user)
+                .order_by(col(Item.id).desc())
+                .limit(20)
+            ).all()
+        links = {i.id: i.card_permalink for i in [*owned, *logged] if i.id and i.card_permalink}
+        return views.home_view(owned, logged, self.now(), links)

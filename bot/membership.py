@@ -1,0 +1,70 @@
+"""Who is in a team's channel, cached: permission checks must not call Slack on every click."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+log = logging.getLogger(__name__)
+
+
+class Membership:
+    """Channel members with a TTL; a miss on a stale-ish entry refetches once (someone just joined)."""
+
+    def __init__(
+        self,
+        client: WebClient,
+        ttl: float = 600.0,
+        recheck_after: float = 30.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.client = client
+        self.ttl = ttl
+        self.recheck_after = recheck_after
+        self.clock = clock
+        self._cache: dict[str, tuple[float, frozenset[str]]] = {}
+        self._lock = threading.Lock()
+
+    def _fetch(self, channel: str) -> frozenset[str]:
+        members: set[str] = set()
+        cursor = None
+        try:
+            while True:
+                resp = self.client.conversations_members(channel=channel, limit=1000, cursor=cursor)
+                members.update(resp.get("members", []))
+                cursor = (resp.get("response_metadata") or {}).get("next_cursor")
+                if not cursor:
+                    break
+        except SlackApiError as exc:
+            log.warning("cannot list members of %s: %s", channel, exc.response.get("error"))
+            return frozenset()
+        return frozenset(members)
+
+    def _get(self, channel: str, *, fresh: bool) -> frozenset[str]:
+        now = self.clock()
+        with self._lock:
+            cached = self._cache.get(channel)
+        if cached and not fresh and now - cached[0] < self.ttl:
+            return cached[1]
+        members = self._fetch(channel)
+        with self._lock:
+            self._cache[channel] = (now, members)
+        return members
+
+    def is_member(self, channel: str, user_id: str) -> bool:
+        if user_id in self._get(channel, fresh=False):
+            return True
+        with self._lock:
+            cached = self._cache.get(channel)
+        if cached and self.clock() - cached[0] >= self.recheck_after:
+            return user_id in self._get(channel, fresh=True)
+        return False
+
+    def forget(self, channel: str) -> None:
+        with self._lock:
+            self._cache.pop(channel, None)

@@ -1,0 +1,377 @@
+"""Block Kit builders: domain data in, blocks out, no I/O. Shared by listeners and jobs.
+
+Built with slack_sdk.models so most limits are checked; user text goes through bot.text first
+(escaped for mrkdwn, truncated with an ellipsis), and messages are capped at 50 blocks.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    RadioButtonsElement,
+    SectionBlock,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot import copy, ids
+from bot.clock import format_duration
+from bot.config import FrontlineConfig, Team
+from bot.text import inert, plain
+from storage.models import Item
+
+MAX_MESSAGE_BLOCKS = 50
+MAX_VIEW_BLOCKS = 100
+SECTION_LIMIT = 3000
+FIELD_LIMIT = 2000
+HEADER_LIMIT = 150
+CONTEXT_LIMIT = 2000
+
+
+def md(text: str) -> MarkdownTextObject:
+    return MarkdownTextObject(text=text[:SECTION_LIMIT], verbatim=True)
+
+
+def pt(text: str, limit: int = 75) -> PlainTextObject:
+    return PlainTextObject(text=plain(text, limit), emoji=True)
+
+
+def user_pt(text: str, limit: int) -> PlainTextObject:
+    """User text in plain_text: emoji off so ':smile:' stays as typed."""
+    return PlainTextObject(text=plain(text, limit), emoji=False)
+
+
+def mention(user_id: str | None) -> str:
+    return f"<@{user_id}>" if user_id else copy.NOBODY
+
+
+def to_dicts(blocks: Sequence[Block], limit: int = MAX_MESSAGE_BLOCKS) -> list[dict[str, Any]]:
+    """Slack refuses more than 50 blocks in a message; keep the head and say what was cut."""
+    out = [b.to_dict() for b in blocks]
+    if len(out) > limit:
+        out = [*out[: limit - 1], ContextBlock(elements=[md("…")]).to_dict()]
+    return out
+
+
+@dataclass(frozen=True)
+class CardContext:
+    """What a card shows besides the item: the team, where it moved, and the clock."""
+
+    team: Team
+    now: datetime
+    moved_to: Team | None = None
+    moved_link: str | None = None
+
+
+def waiting_line(item: Item, now: datetime) -> str:
+    waited = format_duration(now - item.informed_at)
+    overdue = now >= item.due_at
+    due = format_duration(item.due_at - now)
+    return copy.card_waiting(waited, due, overdue)
+
+
+def card_blocks(item: Item, ctx: CardContext) -> list[dict[str, Any]]:
+    ref = ids.item_ref(item.id or 0)
+    blocks: list[Block] = [
+        HeaderBlock(text=user_pt(copy.card_title(ref, item.summary), HEADER_LIMIT))
+    ]
+    if item.details:
+        blocks.append(SectionBlock(text=md(inert(item.details, SECTION_LIMIT))))
+    status = copy.STATUS_LABELS.get(item.status, item.status)
+    fields = [
+        md(f"*Customer*\n{inert(item.customer, 200) or '—'}"),
+        md(f"*Kind*\n{copy.KIND_LABELS.get(item.kind, item.kind)}"),
+        md(f"*Urgency*\n{copy.URGENCY_LABELS.get(item.urgency, item.urgency)}"),
+        md(f"*Status*\n{status}"),
+        md(f"*Reported by*\n{mention(item.reporter_id)}"),
+        md(f"*Owner*\n{mention(item.owner_id)}"),
+        md(f"*Age*\n{format_duration(ctx.now - item.created_at)}"),
+        md(f"*Team*\n{inert(ctx.team.name, 80)}"),
+    ]
+    blocks.append(SectionBlock(fields=fields))
+    context = []
+    if ctx.moved_to is not None:
+        context.append(md(copy.card_moved(inert(ctx.moved_to.name, 80), ctx.moved_link)))
+    elif item.status == "open":
+        context.append(md(waiting_line(item, ctx.now)))
+    if item.routing_reason:
+        context.append(md(inert(item.routing_reason, 500)))
+    if item.source_permalink:
+        context.append(md(copy.card_from_conversation(item.source_permalink)))
+    blocks.append(ContextBlock(elements=context or [md(" ")]))
+    if ctx.moved_to is not None:
+        return to_dicts(blocks)
+    if item.status == "resolved":
+        outcome = copy.OUTCOME_LABELS.get(item.outcome or "", item.outcome or "")
+        text = copy.card_resolved(outcome, mention(item.owner_id))
+        if item.resolution_note:
+            text += "\n>" + inert(item.resolution_note, SECTION_LIMIT - 200).replace("\n", "\n>")
+        blocks.append(SectionBlock(text=md(text)))
+        return to_dicts(blocks)
+    value = ref
+    buttons = [
+        ButtonElement(
+            text=pt(copy.CARD_TAKE), action_id=ids.ACTION_TAKE, value=value, style="primary"
+        ),
+        ButtonElement(
+            text=pt(copy.CARD_CUSTOMER_UPDATED), action_id=ids.ACTION_CUSTOMER_UPDATED, value=value
+        ),
+        ButtonElement(text=pt(copy.CARD_REASSIGN), action_id=ids.ACTION_REASSIGN, value=value),
+        ButtonElement(text=pt(copy.CARD_RESOLVE), action_id=ids.ACTION_RESOLVE, value=value),
+    ]
+    if item.owner_id:
+        buttons[0] = ButtonElement(text=pt(copy.CARD_TAKE), action_id=ids.ACTION_TAKE, value=value)
+    blocks.append(ActionsBlock(block_id=ids.BLOCK_CARD_ACTIONS, elements=buttons))
+    return to_dicts(blocks)
+
+
+def card_text(item: Item) -> str:
+    return inert(copy.card_fallback(ids.item_ref(item.id or 0), item.summary), 300)
+
+
+def event_blocks(text_md: str) -> list[dict[str, Any]]:
+    return to_dicts([SectionBlock(text=md(text_md))])
+
+
+def text_blocks(text_md: str) -> list[dict[str, Any]]:
+    """One section of bot-built mrkdwn (user parts already escaped by the caller)."""
+    return to_dicts([SectionBlock(text=md(text_md))])
+
+
+# --- modals ------------------------------------------------------------------------------------
+def _options(labels: dict[str, str]) -> list[Option]:
+    return [Option(value=k, text=pt(v)) for k, v in labels.items()]
+
+
+def team_options(teams: Sequence[Team]) -> list[Option]:
+    return [Option(value=t.key, text=pt(f"{t.name} (#{t.key})")) for t in teams[:100]]
+
+
+@dataclass(frozen=True)
+class CaptureDraft:
+    summary: str = ""
+    details: str = ""
+    source_channel: str | None = None
+    source_ts: str | None = None
+
+
+def capture_modal(config: FrontlineConfig, draft: CaptureDraft | None = None) -> dict[str, Any]:
+    draft = draft or CaptureDraft()
+    kinds = _options(copy.KIND_LABELS)
+    urgencies = _options(copy.URGENCY_LABELS)
+    summary = PlainTextInputElement(action_id="summary", max_length=300)
+    if draft.summary:
+        summary.initial_value = plain(draft.summary, 300)
+    details = PlainTextInputElement(action_id="details", multiline=True, max_length=3000)
+    if draft.details:
+        details.initial_value = plain(draft.details, 3000)
+    blocks: list[Block] = [
+        InputBlock(
+            block_id=ids.BLOCK_SUMMARY,
+            label=pt(copy.FIELD_SUMMARY),
+            element=summary,
+            hint=pt(copy.FIELD_SUMMARY_HINT, 150),
+        ),
+        InputBlock(
+            block_id=ids.BLOCK_DETAILS,
+            label=pt(copy.FIELD_DETAILS),
+            element=details,
+            optional=True,
+            hint=pt(copy.FIELD_DETAILS_HINT, 150),
+        ),
+        InputBlock(
+            block_id=ids.BLOCK_CUSTOMER,
+            label=pt(copy.FIELD_CUSTOMER),
+            element=PlainTextInputElement(action_id="customer", max_length=200),
+            optional=True,
+        ),
+        InputBlock(
+            block_id=ids.BLOCK_KIND,
+            label=pt(copy.FIELD_KIND),
+            element=StaticSelectElement(action_id="kind", options=kinds, initial_option=kinds[0]),
+        ),
+        InputBlock(
+            block_id=ids.BLOCK_URGENCY,
+            label=pt(copy.FIELD_URGENCY),
+            element=RadioButtonsElement(
+                action_id="urgency", options=urgencies, initial_option=urgencies[0]
+            ),
+        ),
+        InputBlock(
+            block_id=ids.BLOCK_TEAM,
+            label=pt(copy.FIELD_TEAM),
+            optional=True,
+            element=StaticSelectElement(action_id="team", options=team_options(config.teams)),
+            hint=pt(copy.FIELD_TEAM_HINT, 150),
+        ),
+    ]
+    meta = {}
+    if draft.source_channel and draft.source_ts:
+        meta = {"channel": draft.source_channel, "ts": draft.source_ts}
+    view = View(
+        type="modal",
+        callback_id=ids.VIEW_CAPTURE,
+        title=pt(copy.CAPTURE_MODAL_TITLE, 24),
+        submit=pt(copy.CAPTURE_SUBMIT, 24),
+        close=pt(copy.CANCEL, 24),
+        blocks=blocks,
+        private_metadata=json.dumps(meta),
+    )
+    return view.to_dict()
+
+
+def notice_modal(title: str, text_md: str) -> dict[str, Any]:
+    return View(
+        type="modal",
+        title=pt(title, 24),
+        close=pt(copy.CLOSE, 24),
+        blocks=[SectionBlock(text=md(text_md))],
+    ).to_dict()
+
+
+def _item_modal(
+    callback_id: str, title: str, submit: str, item: Item, blocks: list[Block]
+) -> dict[str, Any]:
+    ref = ids.item_ref(item.id or 0)
+    head = SectionBlock(text=md(f"*{ref}* {inert(item.summary, 300)}"))
+    return View(
+        type="modal",
+        callback_id=callback_id,
+        title=pt(title, 24),
+        submit=pt(submit, 24),
+        close=pt(copy.CANCEL, 24),
+        blocks=[head, *blocks],
+        private_metadata=json.dumps({"item": item.id}),
+    ).to_dict()
+
+
+def customer_update_modal(item: Item) -> dict[str, Any]:
+    note = PlainTextInputElement(action_id="note", multiline=True, max_length=3000)
+    return _item_modal(
+        ids.VIEW_CUSTOMER_UPDATE,
+        copy.UPDATE_TITLE,
+        copy.UPDATE_SUBMIT,
+        item,
+        [
+            InputBlock(
+                block_id=ids.BLOCK_NOTE,
+                label=pt(copy.UPDATE_NOTE),
+                element=note,
+                hint=pt(copy.UPDATE_NOTE_HINT, 150),
+            ),
+        ],
+    )
+
+
+def reassign_modal(item: Item, teams: Sequence[Team]) -> dict[str, Any]:
+    others = [t for t in teams if t.key != item.team_key]
+    note = PlainTextInputElement(action_id="note", multiline=True, max_length=1000)
+    return _item_modal(
+        ids.VIEW_REASSIGN,
+        copy.REASSIGN_TITLE,
+        copy.REASSIGN_SUBMIT,
+        item,
+        [
+            InputBlock(
+                block_id=ids.BLOCK_TEAM,
+                label=pt(copy.REASSIGN_TEAM),
+                element=StaticSelectElement(action_id="team", options=team_options(others)),
+            ),
+            InputBlock(
+                block_id=ids.BLOCK_NOTE, label=pt(copy.REASSIGN_NOTE), element=note, optional=True
+            ),
+        ],
+    )
+
+
+def resolution_modal(item: Item) -> dict[str, Any]:
+    outcomes = _options(copy.OUTCOME_LABELS)
+    note = PlainTextInputElement(action_id="note", multiline=True, max_length=3000)
+    return _item_modal(
+        ids.VIEW_RESOLUTION,
+        copy.RESOLVE_TITLE,
+        copy.RESOLVE_SUBMIT,
+        item,
+        [
+            InputBlock(
+                block_id=ids.BLOCK_OUTCOME,
+                label=pt(copy.RESOLVE_OUTCOME),
+                element=RadioButtonsElement(action_id="outcome", options=outcomes),
+            ),
+            InputBlock(
+                block_id=ids.BLOCK_NOTE,
+                label=pt(copy.RESOLVE_NOTE),
+                element=note,
+                hint=pt(copy.RESOLVE_NOTE_HINT, 150),
+            ),
+        ],
+    )
+
+
+# --- App Home ----------------------------------------------------------------------------------
+def item_line(item: Item, now: datetime, link: str | None = None) -> str:
+    ref = ids.item_ref(item.id or 0)
+    head = f"<{link}|{ref}>" if link else f"*{ref}*"
+    status = copy.STATUS_LABELS.get(item.status, item.status)
+    tail = waiting_line(item, now) if item.status == "open" else status
+    return f"{head} {inert(item.summary, 200)} · {tail}"
+
+
+def home_view(
+    owned: Sequence[Item], logged: Sequence[Item], now: datetime, links: dict[int, str]
+) -> dict[str, Any]:
+    blocks: list[Block] = [
+        HeaderBlock(text=pt("Frontline", HEADER_LIMIT)),
+        SectionBlock(text=md(copy.HOME_INTRO)),
+        ActionsBlock(
+            block_id=ids.BLOCK_HOME_ACTIONS,
+            elements=[
+                ButtonElement(
+                    text=pt(copy.HOME_LOG),
+                    action_id=ids.ACTION_HOME_LOG,
+                    value="log",
+                    style="primary",
+                ),
+            ],
+        ),
+        DividerBlock(),
+        SectionBlock(text=md(copy.HOME_OWNED)),
+    ]
+    blocks += [SectionBlock(text=md(item_line(i, now, links.get(i.id or 0)))) for i in owned[:40]]
+    if not owned:
+        blocks.append(ContextBlock(elements=[md(copy.HOME_NOTHING_OWNED)]))
+    blocks += [DividerBlock(), SectionBlock(text=md(copy.HOME_LOGGED))]
+    blocks += [SectionBlock(text=md(item_line(i, now, links.get(i.id or 0)))) for i in logged[:40]]
+    if not logged:
+        blocks.append(ContextBlock(elements=[md(copy.HOME_NOTHING_LOGGED)]))
+    dicts = [b.to_dict() for b in blocks][:MAX_VIEW_BLOCKS]
+    return View(type="home", blocks=dicts).to_dict()
+
+
+def ephemeral(text_md: str) -> dict[str, Any]:
+    """An ack body for slash commands: visible to the caller only."""
+    return {
+        "response_type": "ephemeral",
+        "text": text_md[:SECTION_LIMIT],
+        "blocks": text_blocks(text_md),
+    }
+
+
+def format_when(at: datetime, team_tz: Any) -> str:
+    return at.astimezone(team_tz).strftime("%a %d %b %H:%M")

@@ -1,0 +1,280 @@
+"""What a team does with an item: take, update the customer, reassign, resolve.
+
+Every change is one transaction: the item, an append-only event and the queued Slack posts.
+Repeats (double clicks, resubmitted modals) change nothing and add no event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from bot import copy, ids
+from bot.capture import due_for
+from bot.config import FrontlineConfig, Team
+from bot.text import inert
+from storage import outbox
+from storage.models import Item, ItemEvent
+
+OUTCOMES = tuple(copy.OUTCOME_LABELS)
+
+
+@dataclass
+class Change:
+    """What an action did: a message for the clicker (None = nothing to say) and rows to send."""
+
+    item: Item | None
+    changed: bool = False
+    message: str | None = None
+    outbox_ids: list[int] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def record(
+    session: Session,
+    item: Item,
+    kind: str,
+    actor: str | None,
+    now: datetime,
+    *,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    dedupe_key: str | None = None,
+    thread: bool = True,
+) -> tuple[ItemEvent | None, list[int]]:
+    """Append the event and queue its line in the card's thread; None when the key was seen."""
+    if (
+        dedupe_key
+        and session.exec(select(ItemEvent).where(ItemEvent.dedupe_key == dedupe_key)).first()
+    ):
+        return None, []
+    event = ItemEvent(
+        slack_team_id=item.slack_team_id,
+        item_id=item.id or 0,
+        kind=kind,
+        actor_id=actor,
+        note=note,
+        data=data or {},
+        dedupe_key=dedupe_key,
+        created_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(event)
+            session.flush()
+    except IntegrityError:
+        return None, []
+    rows: list[int] = []
+    if thread:
+        row = outbox.enqueue(
+            session,
+            key=f"thread:{event.id}",
+            kind="thread",
+            team_id=item.slack_team_id,
+            now=now,
+            item_id=item.id,
+            payload={"event_id": event.id},
+        )
+        if row and row.id:
+            rows.append(row.id)
+    return event, rows
+
+
+def refresh_card(session: Session, item: Item, now: datetime) -> list[int]:
+    row = outbox.enqueue_refresh(
+        session,
+        key=f"card-refresh:{item.id}",
+        kind="card_refresh",
+        team_id=item.slack_team_id,
+        now=now,
+        item_id=item.id,
+    )
+    return [row.id] if row.id else []
+
+
+def load(session: Session, item_id: int | None, team_id: str) -> Item | None:
+    if item_id is None:
+        return None
+    item = session.exec(
+        select(Item).where(Item.id == item_id, Item.slack_team_id == team_id).with_for_update()
+    ).first()
+    return item
+
+
+def take(session: Session, item: Item, actor: str, now: datetime) -> Change:
+    if item.status != "open":
+        return Change(item, message=copy.already_resolved(ids.item_ref(item.id or 0)))
+    if item.owner_id == actor:
+        return Change(item)
+    previous = item.owner_id
+    item.owner_id, item.updated_at = actor, now
+    session.add(item)
+    _, rows = record(
+        session, item, "taken", actor, now, data={"from": previous} if previous else {}
+    )
+    return Change(item, True, outbox_ids=rows + refresh_card(session, item, now))
+
+
+def customer_updated(
+    session: Session,
+    item: Item,
+    actor: str,
+    note: str,
+    now: datetime,
+    config: FrontlineConfig,
+    dedupe_key: str,
+) -> Change:
+    note = note.strip()
+    if not note:
+        return Change(item, errors={"note": copy.ERR_NOTE_REQUIRED})
+    if item.status != "open":
+        return Change(item, message=copy.already_resolved(ids.item_ref(item.id or 0)))
+    event, rows = record(
+        session, item, "customer_updated", actor, now, note=note, dedupe_key=dedupe_key
+    )
+    if event is None:
+        return Change(item)
+    team = config.team(item.team_key) or config.triage
+    item.informed_at, item.updated_at = now, now
+    item.due_at = due_for(item, team, config, now)
+    item.nudged_for_due_at = item.escalated_for_due_at = None
+    session.add(item)
+    return Change(item, True, outbox_ids=rows + refresh_card(session, item, now))
+
+
+def reassign(
+    session: Session,
+    item: Item,
+    actor: str,
+    to_key: str,
+    note: str,
+    now: datetime,
+    config: FrontlineConfig,
+    dedupe_key: str,
+) -> Change:
+    target = config.team(to_key)
+    if target is None:
+        return Change(item, errors={"team": copy.ERR_UNKNOWN_TEAM})
+    if item.status != "open":
+        return Change(item, message=copy.already_resolved(ids.item_ref(item.id or 0)))
+    if target.key == item.team_key:
+        if session.exec(select(ItemEvent).where(ItemEvent.dedupe_key == dedupe_key)).first():
+            return Change(item)  # this very submission already moved it
+        return Change(item, errors={"team": copy.ERR_SAME_TEAM})
+    old_team, old_channel, old_ts = item.team_key, item.card_channel, item.card_ts
+    item.moves += 1
+    item.team_key, item.owner_id, item.updated_at = target.key, None, now
+    item.card_channel = item.card_ts = item.card_permalink = None
+    item.due_at = due_for(item, target, config, item.informed_at)
+    item.nudged_for_due_at = item.escalated_for_due_at = None
+    session.add(item)
+    rows: list[int] = []
+    new_card = outbox.enqueue(
+        session,
+        key=f"card:{item.id}:{item.moves}",
+        kind="card",
+        team_id=item.slack_team_id,
+        now=now,
+        item_id=item.id,
+        payload={"channel": target.channel, "move": item.moves},
+    )
+    if new_card and new_card.id:
+        rows.append(new_card.id)
+    if old_channel and old_ts:
+        moved = outbox.enqueue(
+            session,
+            key=f"card-moved:{item.id}:{item.moves}",
+            kind="card_moved",
+            team_id=item.slack_team_id,
+            now=now,
+            item_id=item.id,
+            payload={
+                "channel": old_channel,
+                "ts": old_ts,
+                "to_team": target.key,
+                "move": item.moves,
+            },
+        )
+        if moved and moved.id:
+            rows.append(moved.id)
+    _, thread_rows = record(
+        session,
+        item,
+        "reassigned",
+        actor,
+        now,
+        note=note.strip(),
+        data={"from": old_team, "to": target.key},
+        dedupe_key=dedupe_key,
+    )
+    if item.urgency == "high":
+        from bot.capture import lead_alerts
+
+        rows += [r.id for r in lead_alerts(session, item, target, now) if r and r.id]
+    return Change(item, True, outbox_ids=rows + thread_rows)
+
+
+def resolve(
+    session: Session,
+    item: Item,
+    actor: str,
+    outcome: str,
+    note: str,
+    now: datetime,
+    dedupe_key: str,
+) -> Change:
+    if outcome not in OUTCOMES:
+        return Change(item, errors={"outcome": copy.ERR_OUTCOME_REQUIRED})
+    note = note.strip()
+    if not note:
+        return Change(item, errors={"note": copy.ERR_NOTE_REQUIRED})
+    if item.status != "open":
+        return Change(item, message=copy.already_resolved(ids.item_ref(item.id or 0)))
+    event, rows = record(
+        session,
+        item,
+        "resolved",
+        actor,
+        now,
+        note=note,
+        data={"outcome": outcome},
+        dedupe_key=dedupe_key,
+    )
+    if event is None:
+        return Change(item)
+    item.status, item.outcome, item.resolution_note = "resolved", outcome, note
+    item.resolved_at, item.updated_at = now, now
+    item.owner_id = item.owner_id or actor
+    session.add(item)
+    ref = ids.item_ref(item.id or 0)
+    label = copy.OUTCOME_LABELS[outcome]
+    text = copy.reporter_resolved(
+        ref, inert(item.summary, 300), label, f"<@{actor}>", inert(note, 2500).replace("\n", "\n>")
+    )
+    from bot import views
+
+    dm = outbox.enqueue(
+        session,
+        key=f"resolved-dm:{item.id}",
+        kind="dm",
+        team_id=item.slack_team_id,
+        now=now,
+        item_id=item.id,
+        payload={
+            "user": item.reporter_id,
+            "text": copy.reporter_resolved_fallback(ref, label),
+            "blocks": views.text_blocks(text),
+        },
+    )
+    if dm and dm.id:
+        rows.append(dm.id)
+    return Change(item, True, outbox_ids=rows + refresh_card(session, item, now))
+
+
+def may_act(team: Team, user: str, is_member: Any) -> bool:
+    """Leads always; otherwise membership of the owning team's channel."""
+    return user in team.leads or bool(is_member(team.channel, user))

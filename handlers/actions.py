@@ -1,0 +1,66 @@
+"""Buttons on cards, nudges and App Home."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot import ids, views
+from bot.frontline import Frontline
+from bot.workflow import Change
+from handlers.payload import action_value, team_id, user_id
+
+log = logging.getLogger(__name__)
+
+
+def tell(respond: Respond, message: str | None) -> None:
+    """Only the clicker sees it; the card itself is untouched."""
+    if message:
+        respond(response_type="ephemeral", replace_original=False, **views.ephemeral(message))
+
+
+def register(app: App, fl: Frontline) -> None:
+    @app.action(ids.ACTION_TAKE)
+    def take(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        ack()
+        change: Change = fl.take(
+            team_id(body), user_id(body), ids.parse_item_ref(action_value(body))
+        )
+        tell(respond, change.message)
+        fl.deliver(change.outbox_ids)
+
+    def modal_opener(build: Callable[[Any], dict[str, Any]]) -> Callable[..., None]:
+        def open_modal(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+            ack()
+            item = fl.get_item(team_id(body), action_value(body))
+            if item is None:
+                tell(respond, fl.not_found(action_value(body)))
+                return
+            if not fl.may_act(item, user_id(body)):
+                tell(respond, fl.refusal(item))
+                return
+            if item.status != "open":
+                tell(respond, fl.already_closed(item))
+                return
+            client.views_open(trigger_id=body["trigger_id"], view=build(item))
+
+        return open_modal
+
+    app.action(ids.ACTION_CUSTOMER_UPDATED)(modal_opener(views.customer_update_modal))
+    app.action(ids.ACTION_RESOLVE)(modal_opener(views.resolution_modal))
+    app.action(ids.ACTION_REASSIGN)(
+        modal_opener(lambda item: views.reassign_modal(item, fl.config.teams))
+    )
+
+    @app.action(ids.ACTION_HOME_LOG)
+    def home_log(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        client.views_open(trigger_id=body["trigger_id"], view=views.capture_modal(fl.config))
+
+    @app.action(ids.ACTION_OPEN_CARD)
+    def open_card(ack: Ack) -> None:
+        ack()  # a link button: Slack opens the URL, we only acknowledge

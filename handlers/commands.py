@@ -1,0 +1,68 @@
+"""The /feedback slash command."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot import copy, ids, views
+from bot.capture import CaptureRefused
+from bot.frontline import Frontline
+from handlers.payload import team_id, user_id
+
+log = logging.getLogger(__name__)
+
+
+def register(app: App, fl: Frontline) -> None:
+    @app.command(ids.COMMAND)
+    def feedback(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        text = (body.get("text") or "").strip()
+        word = text.lower()
+        if not text:
+            try:
+                client.views_open(
+                    trigger_id=body["trigger_id"], view=views.capture_modal(fl.config)
+                )
+                ack()
+            except Exception:
+                log.exception("could not open the capture modal")
+                ack(**views.ephemeral(copy.SOMETHING_WENT_WRONG))
+            return
+        if word in ("help", "?"):
+            ack(**views.ephemeral(fl.help_text()))
+            return
+        if word == "teams":
+            ack(**views.ephemeral(fl.teams_text()))
+            return
+        try:
+            draft = fl.parse_command(text)
+        except CaptureRefused as refused:
+            ack(**views.ephemeral(str(refused)))
+            return
+        captured = fl.capture(
+            draft,
+            team_id=team_id(body),
+            user_id=user_id(body),
+            client_key=f"cmd:{body.get('trigger_id') or body.get('response_url')}",
+        )
+        ack(
+            **views.ephemeral(
+                copy.capture_ack(captured.ref, captured.team.name, fl.capture_reason(captured))
+            )
+        )
+        # After the ack: post the card, then tell the agent where it is (or that it is pending).
+        fl.deliver(captured.outbox_ids)
+        link = fl.card_link(captured.item.id or 0)
+        if link:
+            message = copy.capture_card_link(captured.ref, captured.team.name, link)
+        else:
+            message = copy.capture_card_pending(captured.ref, captured.team.name)
+        reason = fl.capture_reason(captured)
+        head = copy.capture_ack(captured.ref, captured.team.name, reason)
+        try:
+            respond(replace_original=True, **views.ephemeral(f"{head}\n{message}"))
+        except Exception:
+            log.warning("could not answer %s through response_url", captured.ref)

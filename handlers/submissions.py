@@ -1,0 +1,121 @@
+"""Modal submissions (view_submission)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App
+
+from bot import copy, ids, views
+from bot.capture import Draft
+from bot.frontline import Frontline
+from bot.workflow import Change
+from handlers.payload import metadata, state_value, team_id, user_id
+
+log = logging.getLogger(__name__)
+
+FIELD_BLOCKS = {
+    "summary": ids.BLOCK_SUMMARY,
+    "details": ids.BLOCK_DETAILS,
+    "customer": ids.BLOCK_CUSTOMER,
+    "kind": ids.BLOCK_KIND,
+    "urgency": ids.BLOCK_URGENCY,
+    "team": ids.BLOCK_TEAM,
+    "note": ids.BLOCK_NOTE,
+    "outcome": ids.BLOCK_OUTCOME,
+    "until": ids.BLOCK_SNOOZE_AT,
+}
+
+
+def block_errors(errors: dict[str, str]) -> dict[str, str]:
+    return {FIELD_BLOCKS.get(field, field): message for field, message in errors.items()}
+
+
+def answer(ack: Ack, change: Change, title: str) -> bool:
+    """Ack the modal; True when the change went through and its posts should go out."""
+    if change.errors:
+        ack(response_action="errors", errors=block_errors(change.errors))
+        return False
+    if change.message:
+        ack(response_action="update", view=views.notice_modal(title, change.message))
+        return False
+    ack()
+    return True
+
+
+def register(app: App, fl: Frontline) -> None:
+    @app.view(ids.VIEW_CAPTURE)
+    def capture(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        meta = metadata(view)
+        picked = state_value(view, ids.BLOCK_TEAM, "team") or None
+        draft = Draft(
+            summary=state_value(view, ids.BLOCK_SUMMARY, "summary").strip(),
+            details=state_value(view, ids.BLOCK_DETAILS, "details"),
+            customer=state_value(view, ids.BLOCK_CUSTOMER, "customer"),
+            kind=state_value(view, ids.BLOCK_KIND, "kind") or "suggestion",
+            urgency=state_value(view, ids.BLOCK_URGENCY, "urgency") or "normal",
+            team_key=picked,
+        )
+        errors = fl.validate(draft)
+        if errors:
+            ack(response_action="errors", errors=block_errors(errors))
+            return
+        captured = fl.capture(
+            draft,
+            team_id=team_id(body),
+            user_id=user_id(body),
+            client_key=f"view:{view['id']}",
+            picked=picked is not None,
+        )
+        ack(
+            response_action="update",
+            view=views.notice_modal(
+                copy.CAPTURE_MODAL_TITLE,
+                copy.capture_modal_done(captured.ref, captured.team.name)
+                + "\n"
+                + fl.capture_reason(captured),
+            ),
+        )
+        if meta.get("channel") and meta.get("ts"):
+            fl.attach_source(captured, meta["channel"], meta["ts"])
+        fl.deliver(captured.outbox_ids)
+        fl.confirm_by_dm(captured)
+
+    @app.view(ids.VIEW_CUSTOMER_UPDATE)
+    def customer_update(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        change = fl.customer_updated(
+            team_id(body),
+            user_id(body),
+            metadata(view).get("item"),
+            state_value(view, ids.BLOCK_NOTE, "note"),
+            key=f"view:{view['id']}",
+        )
+        if answer(ack, change, copy.UPDATE_TITLE):
+            fl.deliver(change.outbox_ids)
+
+    @app.view(ids.VIEW_REASSIGN)
+    def reassign(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        change = fl.reassign(
+            team_id(body),
+            user_id(body),
+            metadata(view).get("item"),
+            state_value(view, ids.BLOCK_TEAM, "team"),
+            state_value(view, ids.BLOCK_NOTE, "note"),
+            key=f"view:{view['id']}",
+        )
+        if answer(ack, change, copy.REASSIGN_TITLE):
+            fl.deliver(change.outbox_ids)
+
+    @app.view(ids.VIEW_RESOLUTION)
+    def resolution(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        change = fl.resolve(
+            team_id(body),
+            user_id(body),
+            metadata(view).get("item"),
+            state_value(view, ids.BLOCK_OUTCOME, "outcome"),
+            state_value(view, ids.BLOCK_NOTE, "note"),
+            key=f"view:{view['id']}",
+        )
+        if answer(ack, change, copy.RESOLVE_TITLE):
+            fl.deliver(change.outbox_ids)

@@ -1,0 +1,138 @@
+"""SQLModel tables. Every table carries the Slack team (workspace) id so OAuth installs can come later."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores naive UTC, returns aware UTC: SQLite and PostgreSQL then compare the same way."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; use aware UTC")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Item(SQLModel, table=True):
+    """One piece of customer feedback, from capture to resolution."""
+
+    __tablename__ = "item"
+    __table_args__ = (
+        # The nudge scan reads open items by due time; keep it an index range scan.
+        Index("ix_item_open_due", "status", "due_at"),
+        Index("ix_item_reporter", "slack_team_id", "reporter_id"),
+        Index("ix_item_owner", "slack_team_id", "owner_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    slack_team_id: str = Field(max_length=32)
+    client_key: str = Field(max_length=200, unique=True)
+    team_key: str = Field(max_length=64)
+    summary: str = Field(max_length=300)
+    details: str = Field(default="", max_length=3000)
+    customer: str = Field(default="", max_length=200)
+    kind: str = Field(default="suggestion", max_length=32)
+    urgency: str = Field(default="normal", max_length=16)
+    reporter_id: str = Field(max_length=32)
+    source_permalink: str | None = Field(default=None, max_length=500)
+    status: str = Field(default="open", max_length=16)
+    owner_id: str | None = Field(default=None, max_length=32)
+    routing_reason: str = Field(default="", max_length=500)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    informed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    due_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    nudged_for_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    escalated_for_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    outcome: str | None = Field(default=None, max_length=16)
+    resolution_note: str = Field(default="", max_length=3000)
+    card_channel: str | None = Field(default=None, max_length=32)
+    card_ts: str | None = Field(default=None, max_length=32)
+    card_permalink: str | None = Field(default=None, max_length=500)
+    moves: int = 0
+
+
+class ItemEvent(SQLModel, table=True):
+    """Append-only history of an item; never updated or deleted."""
+
+    __tablename__ = "item_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slack_team_id: str = Field(max_length=32)
+    item_id: int = Field(foreign_key="item.id", index=True)
+    kind: str = Field(max_length=32)
+    actor_id: str | None = Field(default=None, max_length=32)
+    note: str = Field(default="", max_length=3000)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    dedupe_key: str | None = Field(default=None, max_length=200, unique=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Outbox(SQLModel, table=True):
+    """Every message to Slack, claimed before it is sent: nothing lost, nothing doubled."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    slack_team_id: str = Field(max_length=32)
+    key: str = Field(max_length=300, unique=True)
+    kind: str = Field(max_length=32)
+    item_id: int | None = Field(default=None, index=True)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="pending", max_length=16)
+    generation: int = 0
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_error: str = Field(default="", max_length=500)
+    result: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Person(SQLModel, table=True):
+    """What we remember about a Slack user: their timezone (cached) and digest choice."""
+
+    __tablename__ = "person"
+    __table_args__ = (UniqueConstraint("slack_team_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    slack_team_id: str = Field(max_length=32)
+    user_id: str = Field(max_length=32)
+    tz: str | None = Field(default=None, max_length=64)
+    tz_fetched_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    digest_opt_in: bool = False
+
+
+class TipShown(SQLModel, table=True):
+    """Which tip a channel saw on which day, so rotation never repeats before exhaustion."""
+
+    __tablename__ = "tip_shown"
+    __table_args__ = (UniqueConstraint("slack_team_id", "channel", "day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    slack_team_id: str = Field(max_length=32)
+    channel: str = Field(max_length=32)
+    day: str = Field(max_length=10)
+    tip_id: str = Field(max_length=64)
+    cycle: int = 0

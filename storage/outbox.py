@@ -1,0 +1,156 @@
+"""The outbox: claim-before-send for every Slack post, so processes never double-send.
+
+A row is claimed with one conditional UPDATE (pending and due, or a lease that expired because
+its sender died). Works the same on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import or_, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from storage.models import Outbox
+
+LEASE = timedelta(seconds=90)
+
+
+def enqueue(
+    session: Session,
+    *,
+    key: str,
+    kind: str,
+    team_id: str,
+    now: datetime,
+    payload: dict[str, Any] | None = None,
+    item_id: int | None = None,
+) -> Outbox | None:
+    """Insert once per key; returns the new row, or None when the key was already there."""
+    existing = session.exec(select(Outbox).where(Outbox.key == key)).first()
+    if existing is not None:
+        return None
+    row = Outbox(
+        key=key,
+        kind=kind,
+        slack_team_id=team_id,
+        payload=payload or {},
+        item_id=item_id,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        return None
+    return row
+
+
+def enqueue_refresh(
+    session: Session,
+    *,
+    key: str,
+    kind: str,
+    team_id: str,
+    now: datetime,
+    payload: dict[str, Any] | None = None,
+    item_id: int | None = None,
+) -> Outbox:
+    """For "make Slack show the latest state" rows: re-arm the one row per key."""
+    row = enqueue(
+        session, key=key, kind=kind, team_id=team_id, now=now, payload=payload, item_id=item_id
+    )
+    if row is not None:
+        return row
+    session.execute(
+        update(Outbox)
+        .where(Outbox.key == key)
+        .values(
+            status="pending",
+            generation=Outbox.generation + 1,
+            attempts=0,
+            next_attempt_at=now,
+            last_error="",
+        )
+    )
+    found = session.exec(select(Outbox).where(Outbox.key == key)).one()
+    session.refresh(found)
+    return found
+
+
+def claim(session: Session, row_id: int, now: datetime) -> Outbox | None:
+    """Take the row for sending, or None when another process has it or it is not due."""
+    result = session.execute(
+        update(Outbox)
+        .where(Outbox.id == row_id)
+        .where(
+            or_(
+                (Outbox.status == "pending") & (Outbox.next_attempt_at <= now),
+                (Outbox.status == "sending") & (Outbox.lease_until < now),
+            )
+        )
+        .values(status="sending", lease_until=now + LEASE, attempts=Outbox.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    if result.rowcount != 1:
+        return None
+    row = session.get(Outbox, row_id)
+    if row is not None:
+        session.refresh(row)
+    return row
+
+
+def finish(session: Session, row: Outbox, now: datetime, result: dict[str, Any]) -> None:
+    """Done, unless someone re-armed it meanwhile (then it goes out again with the new state)."""
+    done = session.execute(
+        update(Outbox)
+        .where(Outbox.id == row.id, Outbox.generation == row.generation)
+        .values(status="done", done_at=now, result=result, lease_until=None, last_error="")
+        .execution_options(synchronize_session=False)
+    )
+    if done.rowcount != 1:
+        session.execute(
+            update(Outbox)
+            .where(Outbox.id == row.id)
+            .values(status="pending", lease_until=None, next_attempt_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    session.commit()
+
+
+def fail(
+    session: Session, row: Outbox, now: datetime, error: str, retry_at: datetime | None
+) -> None:
+    """Back to pending with a later attempt time, or 'failed' when retry_at is None."""
+    values: dict[str, Any] = {"lease_until": None, "last_error": error[:500]}
+    if retry_at is None:
+        values["status"] = "failed"
+    else:
+        values.update(status="pending", next_attempt_at=retry_at)
+    session.execute(
+        update(Outbox)
+        .where(Outbox.id == row.id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+
+
+def due_ids(session: Session, now: datetime, limit: int = 200) -> list[int]:
+    stmt = (
+        select(Outbox.id)
+        .where(
+            or_(
+                (Outbox.status == "pending") & (Outbox.next_attempt_at <= now),
+                (Outbox.status == "sending") & (Outbox.lease_until < now),
+            )
+        )
+        .order_by(Outbox.next_attempt_at)
+        .limit(limit)
+    )
+    return [i for i in session.exec(stmt).all() if i is not None]

@@ -1,0 +1,1 @@
+"""Shared test infrastructure: a fake Slack Web API and a throwaway PostgreSQL."""

@@ -1,0 +1,456 @@
+"""A fake Slack Web API served over real HTTP on loopback.
+
+Why a real server instead of mocking ``WebClient``: the app's own ``slack_sdk``
+client then exercises its real request encoding (JSON vs form vs GET), retry
+handlers, and error handling, so tests catch wiring bugs that mocks would hide.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import email.parser
+import email.policy
+import json
+import threading
+import time
+import traceback
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+__all__ = ["Call", "FakeSlack"]
+
+# Form/query values under these keys are JSON-encoded by slack_sdk; decode them so
+# tests can assert on structures instead of strings.
+_JSON_ARG_KEYS = frozenset({"blocks", "attachments", "view", "metadata", "user_auth_blocks"})
+
+_AUTH_TEST = {
+    "ok": True,
+    "url": "https://acme.slack.com/",
+    "team": "Acme",
+    "user": "frontline",
+    "team_id": "T0ACME",
+    "user_id": "UBOT",
+    "bot_id": "BBOT",
+}
+
+
+@dataclass
+class Call:
+    """One request the fake received; tests assert on these instead of on mocks."""
+
+    method: str  # e.g. "chat.postMessage"; "response_url" for posts to a response URL
+    args: dict[str, Any]  # query + form + JSON body merged; JSON-ish form values decoded
+    token: str | None  # Bearer token (or `token` arg); for response_url, the URL's token
+    at: float  # time.time() when received
+    failed: bool = False  # True when an injected failure answered this call
+
+
+@dataclass
+class _Failure:
+    """A pending injected failure, consumed by the next call to its method."""
+
+    status: int
+    error: str | None
+    retry_after: int | None
+
+
+@dataclass
+class _Reply:
+    """What the handler writes back: status, headers and an already-encoded body."""
+
+    status: int
+    body: bytes
+    content_type: str = "application/json; charset=utf-8"
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _json_reply(payload: dict[str, Any], status: int = 200) -> _Reply:
+    return _Reply(status=status, body=json.dumps(payload).encode())
+
+
+def _decode_json_values(values: dict[str, Any]) -> dict[str, Any]:
+    """Turn JSON-encoded form values (blocks, view, ...) back into objects."""
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if key in _JSON_ARG_KEYS and isinstance(value, str) and value[:1] in ("[", "{"):
+            with contextlib.suppress(ValueError):
+                value = json.loads(value)
+        out[key] = value
+    return out
+
+
+def _parse_multipart(content_type: str, raw: bytes) -> dict[str, Any]:
+    """Parse multipart/form-data (files.upload*): text fields as str, files as bytes."""
+    head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode()
+    msg = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + raw)
+    out: dict[str, Any] = {}
+    for part in msg.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if not name:
+            continue
+        payload = part.get_payload(decode=True) or b""
+        if part.get_filename() is None:
+            out[str(name)] = payload.decode("utf-8", "replace")
+        else:
+            out[str(name)] = payload
+    return out
+
+
+class FakeSlack:
+    """In-process Slack Web API double that records calls and can inject failures."""
+
+    _TS_BASE = 1_760_000_000_000_100  # microseconds; first ts is "1760000000.000100"
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.users: dict[str, dict] = {}
+        self.channel_members: dict[str, list[str]] = {}
+        self.messages: dict[tuple[str, str], dict] = {}
+        self._lock = threading.Lock()
+        self._failures: dict[str, deque[_Failure]] = {}
+        self._ts_counter = 0
+        self._view_counter = 0
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self.base = ""
+        self.url = ""
+
+    # -- lifecycle ---------------------------------------------------------------
+
+    def start(self) -> FakeSlack:
+        """Bind 127.0.0.1 on a free port and serve from a daemon thread."""
+        if self._server is not None:
+            return self
+        fake = self
+
+        class Handler(_Handler):
+            owner = fake
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        server.daemon_threads = True
+        port = server.server_address[1]
+        self._server = server
+        self.base = f"http://127.0.0.1:{port}"
+        self.url = f"{self.base}/api/"
+        self._thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"fake-slack-{port}",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Shut the server down and release the port; safe to call twice."""
+        server, self._server = self._server, None
+        if server is None:
+            return
+        server.shutdown()
+        server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def __enter__(self) -> FakeSlack:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- test-facing helpers -----------------------------------------------------
+
+    def response_url(self, token: str = "") -> str:
+        """A URL on this server usable as a slash command's / action's response_url."""
+        return f"{self.base}/response/{token}"
+
+    def calls_to(self, method: str) -> list[Call]:
+        """Snapshot of calls to one method, in arrival order (failed ones included)."""
+        with self._lock:
+            return [c for c in self.calls if c.method == method]
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+        """Poll until `count` calls to `method` arrived; listeners often run async."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = self.calls_to(method)
+            if len(found) >= count:
+                return found
+            if time.monotonic() >= deadline:
+                break
+            time.sleep(0.01)
+        with self._lock:
+            seen = Counter(c.method for c in self.calls)
+        received = ", ".join(f"{m} x{n}" for m, n in seen.items()) or "nothing"
+        raise AssertionError(
+            f"expected >= {count} call(s) to {method} within {timeout}s, "
+            f"got {len(found)}; received: {received}"
+        )
+
+    def reset(self) -> None:
+        """Forget calls and pending failures; keep users, members and messages."""
+        with self._lock:
+            self.calls.clear()
+            self._failures.clear()
+
+    def fail_next(
+        self,
+        method: str,
+        *,
+        status: int = 200,
+        error: str | None = None,
+        retry_after: int | None = None,
+        times: int = 1,
+    ) -> None:
+        """Make the next `times` calls to `method` fail, to test retries and error paths."""
+        if status == 200 and not error:
+            raise ValueError("fail_next with status=200 needs an error code, e.g. 'not_in_channel'")
+        if times < 1:
+            raise ValueError("times must be >= 1")
+        failure = _Failure(status=status, error=error, retry_after=retry_after)
+        with self._lock:
+            self._failures.setdefault(method, deque()).extend([failure] * times)
+
+    # -- request handling (called from server threads) --------------------------
+
+    def _handle(self, method: str, args: dict[str, Any], token: str | None) -> _Reply:
+        """Record the call, then answer with an injected failure or a realistic reply."""
+        with self._lock:
+            pending = self._failures.get(method)
+            failure = pending.popleft() if pending else None
+            if pending is not None and not pending:
+                del self._failures[method]
+            self.calls.append(Call(method, args, token, time.time(), failed=failure is not None))
+        if failure is not None:
+            return self._failure_reply(failure)
+        if method == "response_url":
+            return _json_reply({"ok": True})
+        handler = _METHODS.get(method)
+        return handler(self, args) if handler else _json_reply({"ok": True})
+
+    @staticmethod
+    def _failure_reply(failure: _Failure) -> _Reply:
+        if failure.status == 429:
+            retry_after = 1 if failure.retry_after is None else failure.retry_after
+            reply = _json_reply({"ok": False, "error": "ratelimited"}, status=429)
+            reply.headers["Retry-After"] = str(retry_after)
+            return reply
+        if failure.status != 200:
+            text = f"fake_slack: injected HTTP {failure.status}\n".encode()
+            return _Reply(failure.status, text, content_type="text/plain; charset=utf-8")
+        return _json_reply({"ok": False, "error": failure.error})
+
+    def _next_ts(self) -> str:
+        with self._lock:
+            self._ts_counter += 1
+            micros = self._TS_BASE + (self._ts_counter - 1) * 100
+        return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
+
+    def _next_view_id(self) -> str:
+        with self._lock:
+            self._view_counter += 1
+            return f"V{self._view_counter:010d}"
+
+    @staticmethod
+    def _resolve_channel(channel: str) -> str:
+        """Posting to a user id lands in the bot's DM with them, as on real Slack."""
+        if channel[:1] in ("U", "W"):
+            return "D" + channel
+        return channel
+
+    # -- method implementations -------------------------------------------------
+
+    def _auth_test(self, args: dict[str, Any]) -> _Reply:
+        return _json_reply(dict(_AUTH_TEST))
+
+    def _chat_post_message(self, args: dict[str, Any]) -> _Reply:
+        channel = self._resolve_channel(str(args.get("channel", "")))
+        if not channel:
+            return _json_reply({"ok": False, "error": "channel_not_found"})
+        ts = self._next_ts()
+        stored = {k: v for k, v in args.items() if k != "token"}
+        with self._lock:
+            self.messages[(channel, ts)] = stored
+        message = {"type": "message", "user": "UBOT", "bot_id": "BBOT", **stored, "ts": ts}
+        return _json_reply({"ok": True, "channel": channel, "ts": ts, "message": message})
+
+    def _chat_update(self, args: dict[str, Any]) -> _Reply:
+        channel = self._resolve_channel(str(args.get("channel", "")))
+        ts = str(args.get("ts", ""))
+        stored = {k: v for k, v in args.items() if k != "token"}
+        with self._lock:
+            if (channel, ts) not in self.messages:
+                return _json_reply({"ok": False, "error": "message_not_found"})
+            self.messages[(channel, ts)] = stored
+        message = {"type": "message", "user": "UBOT", "bot_id": "BBOT", **stored, "ts": ts}
+        text = args.get("text", "")
+        return _json_reply(
+            {"ok": True, "channel": channel, "ts": ts, "text": text, "message": message}
+        )
+
+    def _chat_post_ephemeral(self, args: dict[str, Any]) -> _Reply:
+        return _json_reply({"ok": True, "message_ts": self._next_ts()})
+
+    def _chat_get_permalink(self, args: dict[str, Any]) -> _Reply:
+        channel = str(args.get("channel", ""))
+        ts = str(args.get("message_ts", "")).replace(".", "")
+        permalink = f"https://acme.slack.com/archives/{channel}/p{ts}"
+        return _json_reply({"ok": True, "channel": channel, "permalink": permalink})
+
+    def _conversations_open(self, args: dict[str, Any]) -> _Reply:
+        users = [u.strip() for u in str(args.get("users", "")).split(",") if u.strip()]
+        if users:
+            return _json_reply({"ok": True, "channel": {"id": "D" + users[0]}})
+        if args.get("channel"):
+            return _json_reply({"ok": True, "channel": {"id": str(args["channel"])}})
+        return _json_reply({"ok": False, "error": "users_list_not_supplied"})
+
+    def _conversations_members(self, args: dict[str, Any]) -> _Reply:
+        channel = str(args.get("channel", ""))
+        with self._lock:
+            members = self.channel_members.get(channel)
+            members = list(members) if members is not None else None
+        if members is None:
+            return _json_reply({"ok": False, "error": "channel_not_found"})
+        try:
+            limit = int(args.get("limit") or 100)
+        except ValueError:
+            return _json_reply({"ok": False, "error": "invalid_limit"})
+        limit = max(1, min(limit, 1000))
+        offset = 0
+        cursor = str(args.get("cursor") or "")
+        if cursor:
+            try:
+                prefix, _, num = base64.b64decode(cursor, validate=True).decode().partition(":")
+                offset = int(num)
+                if prefix != "offset" or offset < 0:
+                    raise ValueError(cursor)
+            except (ValueError, binascii.Error, UnicodeDecodeError):
+                return _json_reply({"ok": False, "error": "invalid_cursor"})
+        page = members[offset : offset + limit]
+        end = offset + len(page)
+        next_cursor = (
+            base64.b64encode(f"offset:{end}".encode()).decode() if end < len(members) else ""
+        )
+        return _json_reply(
+            {"ok": True, "members": page, "response_metadata": {"next_cursor": next_cursor}}
+        )
+
+    def _users_info(self, args: dict[str, Any]) -> _Reply:
+        uid = str(args.get("user", ""))
+        if not uid:
+            return _json_reply({"ok": False, "error": "user_not_found"})
+        with self._lock:
+            user = self.users.get(uid)
+        if user is None:
+            user = {
+                "id": uid,
+                "name": uid.lower(),
+                "tz": "America/New_York",
+                "tz_offset": -18000,
+                "is_bot": False,
+            }
+        return _json_reply({"ok": True, "user": dict(user)})
+
+    def _views(self, args: dict[str, Any]) -> _Reply:
+        view = args.get("view")
+        if not isinstance(view, dict):
+            return _json_reply({"ok": False, "error": "invalid_arguments"})
+        view_id = str(args.get("view_id") or "") or self._next_view_id()
+        return _json_reply({"ok": True, "view": {**view, "id": view_id}})
+
+
+_METHODS = {
+    "auth.test": FakeSlack._auth_test,
+    "chat.postMessage": FakeSlack._chat_post_message,
+    "chat.update": FakeSlack._chat_update,
+    "chat.postEphemeral": FakeSlack._chat_post_ephemeral,
+    "chat.getPermalink": FakeSlack._chat_get_permalink,
+    "conversations.open": FakeSlack._conversations_open,
+    "conversations.members": FakeSlack._conversations_members,
+    "users.info": FakeSlack._users_info,
+    "views.open": FakeSlack._views,
+    "views.push": FakeSlack._views,
+    "views.update": FakeSlack._views,
+    "views.publish": FakeSlack._views,
+}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """Parses the three encodings slack_sdk uses and delegates to the owning FakeSlack."""
+
+    owner: FakeSlack
+    server_version = "FakeSlack/1.0"
+
+    def do_GET(self) -> None:
+        self._dispatch()
+
+    def do_POST(self) -> None:
+        self._dispatch()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Stay quiet: test output should not be flooded with access logs."""
+
+    def _dispatch(self) -> None:
+        try:
+            reply = self._route()
+        except Exception:
+            reply = _Reply(
+                500,
+                ("fake_slack internal error:\n" + traceback.format_exc()).encode(),
+                content_type="text/plain; charset=utf-8",
+            )
+        self.send_response(reply.status)
+        self.send_header("Content-Type", reply.content_type)
+        self.send_header("Content-Length", str(len(reply.body)))
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(reply.body)
+
+    def _route(self) -> _Reply:
+        parts = urlsplit(self.path)
+        if parts.path.startswith("/api/"):
+            method = parts.path[len("/api/") :].strip("/")
+            args = self._read_args(parts.query)
+            token = self._bearer_token() or (str(args["token"]) if args.get("token") else None)
+            return self.owner._handle(method, args, token)
+        if parts.path.startswith("/response"):
+            url_token = parts.path[len("/response") :].strip("/")
+            args = self._read_args(parts.query)
+            return self.owner._handle("response_url", args, url_token or None)
+        return _json_reply({"ok": False, "error": "unknown_path"}, status=404)
+
+    def _bearer_token(self) -> str | None:
+        auth = self.headers.get("Authorization", "")
+        scheme, _, value = auth.partition(" ")
+        if scheme.lower() != "bearer":
+            return None
+        return value.strip() or None
+
+    def _read_args(self, query: str) -> dict[str, Any]:
+        """Merge query string, then form body, then JSON body (later wins)."""
+        args: dict[str, Any] = _decode_json_values(dict(parse_qsl(query, keep_blank_values=True)))
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length > 0 else b""
+        if not raw:
+            return args
+        content_type = self.headers.get("Content-Type", "")
+        kind = content_type.split(";", 1)[0].strip().lower()
+        if kind == "application/json":
+            body = json.loads(raw.decode("utf-8"))
+            if isinstance(body, dict):
+                args.update(body)
+            else:
+                args["_json"] = body
+        elif kind == "multipart/form-data":
+            args.update(_decode_json_values(_parse_multipart(content_type, raw)))
+        else:
+            form = dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True))
+            args.update(_decode_json_values(form))
+        return args
