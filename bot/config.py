@@ -149,7 +149,7 @@ class Tips(_Strict):
 
 
 class Routing(_Strict):
-    min_score: float = Field(default=80, ge=0, le=100)
+    min_score: float = Field(default=85, ge=0, le=100)
 
 
 class FrontlineConfig(_Strict):

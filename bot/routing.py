@@ -7,6 +7,9 @@ letters. Plain ratio forgives typos ("refnd" → refund 91) but not related-look
 invoice 86, "accounting" → account 100) that ratio alone scores 75. WRatio/partial_ratio were
 rejected because they score any substring 100 ("the" in "theme", "pay" in "payroll"), and
 Jaro-Winkler because it rates "password"/"passport" 90. Words under 4 letters only match exactly.
+A term may also be written as two words or one ("log in" → login, "two factor" → two-factor,
+"appstore" → app store): those match exactly only, and never starting from a function word, so
+"in voice" is not "invoice" and "a count" is not "account".
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from bot.config import Team
 WORD = re.compile(r"[a-z0-9][a-z0-9'’-]*")
 MIN_FUZZY_LEN = 4
 PREFIX_MIN_TERM = 5
+FUNCTION_WORDS = frozenset(["a", "an", "and", "as", "at", "be", "by", "for", "in", "is", "it", "my", "no", "of", "on", "or", "so", "the", "to"])
 
 
 @dataclass(frozen=True)
@@ -59,22 +63,32 @@ def term_score(word: str, term: str) -> float:
     return score
 
 
+def _compact(text: str) -> str:
+    return text.replace("-", "").replace(" ", "")
+
+
 def _phrase_score(tokens: Sequence[str], term: str) -> tuple[float, str]:
     parts = term.split()
+    compact = _compact(term)
+    best = (0.0, "")
     if len(parts) == 1:
-        best = (0.0, "")
         for w in tokens:
             s = term_score(w, term)
             if s > best[0]:
                 best = (s, w)
+        if best[0] < 100.0:
+            for a, b in zip(tokens, tokens[1:], strict=False):
+                if a not in FUNCTION_WORDS and _compact(a + b) == compact:
+                    return 100.0, f"{a} {b}"
         return best
     n = len(parts)
-    best = (0.0, "")
     for i in range(len(tokens) - n + 1):
         window = " ".join(tokens[i : i + n])
         s = 100.0 if window == term else fuzz.ratio(window, term)
         if s > best[0]:
             best = (s, window)
+    if best[0] < 100.0 and any(_compact(w) == compact for w in tokens):
+        return 100.0, next(w for w in tokens if _compact(w) == compact)
     return best
 
 
@@ -105,7 +119,11 @@ def route(
     unknown_tag: str | None = None,
     cutoff: float = 85.0,
 ) -> RouteDecision:
-    """Pick the owning team. Ties go to the team with more matching terms, then config order."""
+    """Pick the owning team. Ties go to the team with more matching terms, then config order.
+
+    Matching terms are counted by the words they matched, so one word that hits two near-identical
+    terms ("account" → account and the team key accounts) is one piece of evidence, not two.
+    """
     if explicit is not None and any(t.key == explicit for t in teams):
         return RouteDecision(team_key=explicit, how="explicit", score=100.0)
     tokens = words(text)
@@ -115,7 +133,7 @@ def route(
         score, matches = score_team(tokens, team, cutoff)
         if not matches:
             continue
-        rank = (score, len(matches), -index)
+        rank = (score, len({m.word for m in matches}), -index)
         if best is None or rank > best:
             best, chosen = rank, (team, matches)
     if chosen is None or best is None:

@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 def tell(respond: Respond, message: str | None) -> None:
     """Only the clicker sees it; the card itself is untouched."""
     if message:
-        respond(response_type="ephemeral", replace_original=False, **views.ephemeral(message))
+        respond(replace_original=False, **views.ephemeral(message))
 
 
 def register(app: App, fl: Frontline) -> None:

@@ -6,6 +6,7 @@ import itertools
 import os
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,35 @@ MEMBERS = {
 }
 
 _names = itertools.count(1)
+
+# Tuesday 2026-11-24 10:00 in New York: inside business hours, so the customer's clock runs.
+START = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
+
+
+class Clock:
+    """The app's notion of now, moved by tests (Slack request signatures still use real time)."""
+
+    def __init__(self, at: datetime = START) -> None:
+        self.at = at
+        self._lock = threading.Lock()
+
+    def now(self) -> datetime:
+        with self._lock:
+            return self.at
+
+    def set(self, at: datetime) -> None:
+        with self._lock:
+            self.at = at
+
+    def advance(self, delta: timedelta) -> datetime:
+        with self._lock:
+            self.at += delta
+            return self.at
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
 
 
 @pytest.fixture(scope="session")
@@ -145,7 +175,14 @@ def start_app(database_url: str, config_file: Path, fake: FakeSlack, **create_kw
     upgrade(database_url)
     app = create_app(settings, load_config(config_file), **create_kw)
     server = make_server(app.bolt, app.engine, "127.0.0.1", 0, threads=8)
-    thread = threading.Thread(target=server.run, daemon=True)
+
+    def serve() -> None:
+        try:
+            server.run()
+        except OSError:  # closing the listening socket from the test thread ends the loop
+            pass
+
+    thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     sender = SlackSender(
         f"http://127.0.0.1:{server.effective_port}/slack/events",
@@ -156,8 +193,10 @@ def start_app(database_url: str, config_file: Path, fake: FakeSlack, **create_kw
 
 
 @pytest.fixture
-def running(database_url: str, config_file: Path, fake_slack: FakeSlack) -> Iterator[Running]:
-    run = start_app(database_url, config_file, fake_slack)
+def running(
+    database_url: str, config_file: Path, fake_slack: FakeSlack, clock: Clock
+) -> Iterator[Running]:
+    run = start_app(database_url, config_file, fake_slack, now=clock.now)
     yield run
     run.server.close()
     run.thread.join(timeout=5)

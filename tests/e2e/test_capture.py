@@ -115,7 +115,7 @@ def test_bad_signature_is_401_and_nothing_stored(running, fake_slack):
     assert fake_slack.calls_to("chat.postMessage") == []
 
 
-def test_card_post_failure_keeps_item_pending_and_retries(running, fake_slack):
+def test_card_post_failure_keeps_item_pending_and_retries(running, fake_slack, clock):
     fake_slack.fail_next("chat.postMessage", error="not_in_channel")
     ack = running.slack.command("Invoice PDF is blank").json()
     assert "FB-1" in ack["text"]
@@ -128,11 +128,9 @@ def test_card_post_failure_keeps_item_pending_and_retries(running, fake_slack):
     assert row.status == "pending" and "not_in_channel" in row.last_error and row.attempts == 1
     assert items(running.engine)[0].card_ts is None
 
-    # the deliveries job retries once the backoff has passed
-    from datetime import timedelta
-
-    later = row.next_attempt_at + timedelta(seconds=1)
-    running.frontline.delivery.now = lambda: later
+    # not before the backoff has passed; then the deliveries job posts it
+    assert running.frontline.delivery.drain().sent == 0
+    clock.set(row.next_attempt_at)
     report = running.frontline.delivery.drain()
     assert report.sent == 1
     assert items(running.engine)[0].card_ts is not None
