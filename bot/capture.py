@@ -17,7 +17,7 @@ from bot.text import one_line, truncate
 from storage import outbox
 from storage.models import Item, ItemEvent
 
-TAG = re.compile(r"(?<![\w&])#([A-Za-z0-9][A-Za-z0-9_-]{0,31})\b")
+TAG = re.compile(r"(?<![\w&<])#([A-Za-z0-9][A-Za-z0-9_-]{0,31})\b")
 CHANNEL_MENTION = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>")
 KINDS = tuple(copy.KIND_LABELS)
 URGENCIES = tuple(copy.URGENCY_LABELS)
@@ -114,7 +114,7 @@ def reason_text(decision: RouteDecision, team: Team, picked: bool) -> str:
 
 
 def due_for(item: Item, team: Team, config: FrontlineConfig, informed_at: datetime) -> datetime:
-    return add_business_time(informed_at, team.inform_within(item.urgency), config.calendar())
+    return add_business_time(informed_at, team.inform_within(item.urgency), config.calendar(team))
 
 
 def store(

@@ -36,6 +36,14 @@ def _parse_time(value: Any) -> time:
     raise ValueError('must be a time of day like "09:30"')
 
 
+def _valid_tz(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{value!r} is not an IANA timezone like America/New_York") from None
+    return value
+
+
 LocalTime = Annotated[time, Field(description="HH:MM local time")]
 
 
@@ -71,6 +79,13 @@ class Team(_Strict):
     leads: list[str] = Field(default_factory=list)
     keywords: list[str] = Field(default_factory=list)
     inform_within_hours: InformWithin = InformWithin(normal=24)
+    timezone: str | None = None  # overrides the top-level timezone for this team's clock
+    business_hours: BusinessHours | None = None  # overrides the top-level business hours
+
+    @field_validator("timezone")
+    @classmethod
+    def _team_tz(cls, value: str | None) -> str | None:
+        return None if value is None else _valid_tz(value)
 
     @field_validator("key")
     @classmethod
@@ -161,27 +176,18 @@ class FrontlineConfig(_Strict):
     nudges: Nudges = Nudges()
     digest: Digest = Digest()
     tips: Tips = Tips()
-    teams: list[Team] = Field(min_length=1)
+    teams: list[Team] = Field(min_length=1, max_length=100)
 
     @field_validator("timezone")
     @classmethod
     def _tz(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"{value!r} is not an IANA timezone like America/New_York") from None
-        return value
+        return _valid_tz(value)
 
     @model_validator(mode="after")
     def _teams(self) -> FrontlineConfig:
-        keys = [t.key for t in self.teams]
-        dupes = sorted({k for k in keys if keys.count(k) > 1})
-        if dupes:
-            raise ValueError(f"teams: duplicate key {', '.join(dupes)}")
-        if self.triage_team not in keys:
-            raise ValueError(
-                f"triage_team: {self.triage_team!r} is not one of the teams ({', '.join(keys)})"
-            )
+        problems = _team_key_problems(self.triage_team, [t.key for t in self.teams])
+        if problems:
+            raise ValueError("; ".join(f"{where}: {msg}" for where, msg in problems))
         return self
 
     def team(self, key: str) -> Team | None:
@@ -196,15 +202,51 @@ class FrontlineConfig(_Strict):
         assert team is not None  # guaranteed by validation
         return team
 
-    def calendar(self) -> BusinessCalendar:
-        bh = self.business_hours
+    def calendar(self, team: Team | None = None, tz: str | None = None) -> BusinessCalendar:
+        """Business hours of the org, of a team (its overrides), or in a person's timezone."""
+        bh = (team.business_hours if team else None) or self.business_hours
+        zone = tz or (team.timezone if team else None) or self.timezone
         return BusinessCalendar(
-            tz=ZoneInfo(self.timezone),
+            tz=ZoneInfo(zone),
             days=frozenset(WEEKDAYS.index(d) for d in bh.days),
             start=bh.start,
             end=bh.end,
             holidays=frozenset(self.holidays),
         )
+
+
+def _team_key_problems(triage_team: str | None, keys: list[str | None]) -> list[tuple[str, str]]:
+    """(key path, problem) for duplicate team keys and a triage_team that names no team."""
+    problems: list[tuple[str, str]] = []
+    first: dict[str, int] = {}
+    for index, key in enumerate(keys):
+        if key is None:
+            continue
+        if key in first:
+            problems.append(
+                (
+                    f"teams[{index}] ({key}).key",
+                    f"{key!r} is already used by teams[{first[key]}]; each team needs its own key",
+                )
+            )
+        else:
+            first[key] = index
+    if triage_team is not None and first and triage_team not in first:
+        problems.append(
+            ("triage_team", f"{triage_team!r} is not one of the teams ({', '.join(first)})")
+        )
+    return problems
+
+
+def _raw_team_key_problems(data: dict[str, Any]) -> list[tuple[str, str]]:
+    teams = data.get("teams")
+    if not isinstance(teams, list):
+        return []
+    keys = [
+        t["key"] if isinstance(t, dict) and isinstance(t.get("key"), str) else None for t in teams
+    ]
+    triage = data.get("triage_team")
+    return _team_key_problems(triage if isinstance(triage, str) else None, keys)
 
 
 def _where(loc: tuple[Any, ...], data: Any) -> str:
@@ -232,8 +274,12 @@ def parse_config(data: Any, source: str) -> FrontlineConfig:
     try:
         return FrontlineConfig.model_validate(data)
     except ValidationError as exc:
+        # Cross-team checks run on the raw data too: pydantic skips them when any field is invalid.
+        cross = _raw_team_key_problems(data)
         lines = []
         for err in exc.errors():
+            if not err["loc"] and cross:
+                continue  # the model-level check, reported below with its key path
             where = _where(tuple(err["loc"]), data) or "(top level)"
             msg = err["msg"].removeprefix("Value error, ")
             if err["type"] == "missing":
@@ -241,6 +287,7 @@ def parse_config(data: Any, source: str) -> FrontlineConfig:
             elif err["type"] == "extra_forbidden":
                 msg = "is not a known setting (check the spelling against frontline.example.yml)"
             lines.append(f"{source}: {where}: {msg}")
+        lines += [f"{source}: {where}: {msg}" for where, msg in cross]
         raise ConfigError("\n".join(lines)) from None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
@@ -14,10 +14,14 @@ from sqlmodel import Session, col, select
 
 from bot import capture, copy, ids, views, workflow
 from bot.capture import Captured, Draft
+from bot.clock import local_next
 from bot.config import FrontlineConfig, Team
 from bot.delivery import Delivery, SendReport
 from bot.membership import Membership
+from bot.people import People
 from bot.text import inert
+from bot.tip_library import Tip, load_builtin_tips, merge_tips
+from bot.tips import tip_of_the_day
 from storage.db import session_scope
 from storage.models import Item
 
@@ -44,6 +48,37 @@ class Frontline:
         self.now = now
         self.membership = membership or Membership(client)
         self.delivery = Delivery(engine, client, config, now)
+        self.people = People(engine, client, now)
+        self._workspace: str | None = None
+        self._tips: list[Tip] | None = None
+
+    def workspace_id(self) -> str:
+        """The Slack team id of this deployment's workspace (auth.test, asked once)."""
+        if self._workspace is None:
+            try:
+                self._workspace = str(self.client.auth_test().get("team_id") or "")
+            except SlackApiError as exc:
+                log.warning("auth.test failed: %s", exc.response.get("error"))
+                return ""
+        return self._workspace
+
+    # --- tips -----------------------------------------------------------------------------------
+    def tips(self) -> list[Tip]:
+        """Built-in tips, then the admin's own from the config file, in one rotation."""
+        if self._tips is None:
+            self._tips = merge_tips(load_builtin_tips(), list(self.config.tips.extra))
+        return self._tips
+
+    def tip_for(self, day: date) -> Tip:
+        return tip_of_the_day(self.tips(), day, self.config.calendar())
+
+    def tip_today_text(self) -> str:
+        tip = self.tip_for(self.now().astimezone(self.config.calendar().tz).date())
+        return copy.tip_text(inert(tip.title, 100), inert(tip.body, 1000))
+
+    def set_digest(self, team_id: str, user: str, on: bool) -> str:
+        self.people.set_digest(team_id, user, on)
+        return copy.digest_set(on)
 
     # --- capture --------------------------------------------------------------------------------
     def parse_command(self, text: str) -> Draft:
@@ -205,6 +240,37 @@ class Frontline:
             user,
             item_id,
             lambda s, i: workflow.resolve(s, i, user, outcome, note, self.now(), key),
+        )
+
+    def snooze(
+        self,
+        team_id: str,
+        user: str,
+        item_id: int | None,
+        choice: str,
+        key: str,
+        until: datetime | None = None,
+    ) -> workflow.Change:
+        """choice: "1h", "tomorrow" (next working day 10:00 in the user's tz) or "at" with until."""
+        now = self.now()
+        item = self.get_item(team_id, item_id)
+        team = self.team_of(item) if item else self.config.triage
+        tz = self.people.timezone(team_id, user, team.timezone or self.config.timezone)
+        cal = self.config.calendar(team, tz=tz)
+        if choice == "1h":
+            until = now + timedelta(hours=1)
+        elif choice == "tomorrow":
+            local_today = now.astimezone(cal.tz).date()
+            end_of_today = datetime.combine(local_today, time(23, 59), tzinfo=cal.tz)
+            until = local_next(end_of_today, time(10, 0), cal)
+        if until is None:
+            return workflow.Change(item, errors={"until": copy.ERR_SNOOZE_REQUIRED})
+        until_text = until.astimezone(cal.tz).strftime("%a %d %b %H:%M") + f" ({cal.tz.key})"
+        return self._act(
+            team_id,
+            user,
+            item_id,
+            lambda s, i: workflow.snooze(s, i, user, until, until_text, now, key),
         )
 
     # --- read-only views ------------------------------------------------------------------------

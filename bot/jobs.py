@@ -1,9 +1,15 @@
-"""Scheduled jobs, runnable in-process (APScheduler) or once from the CLI (`frontline jobs run`)."""
+"""Scheduled jobs, runnable in-process (APScheduler) or once from the CLI (`frontline jobs run`).
+
+Every job plans from the database first (that plan is what --dry-run prints), then claims each
+message in the database before it goes to Slack, so re-runs and parallel runs send nothing twice.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from bot import digest, nudges, tips
 from bot.frontline import Frontline
 
 
@@ -11,31 +17,72 @@ from bot.frontline import Frontline
 class JobReport:
     job: str
     lines: list[str] = field(default_factory=list)
+    queued: int = 0
     sent: int = 0
     failed: int = 0
+    dry_run: bool = False
 
     @property
     def summary(self) -> str:
-        return f"{self.job}: {self.sent} sent, {self.failed} failed"
+        if self.dry_run:
+            return f"{self.job} (dry run): {len(self.lines)} planned, nothing sent"
+        return f"{self.job}: {self.queued} queued, {self.sent} sent, {self.failed} failed"
+
+
+def _send(fl: Frontline, report: JobReport, row_ids: list[int]) -> JobReport:
+    result = fl.deliver(row_ids)
+    report.queued, report.sent, report.failed = len(row_ids), result.sent, result.failed
+    return report
 
 
 def run_deliveries(fl: Frontline, dry_run: bool = False) -> JobReport:
-    report = JobReport("deliveries")
+    report = JobReport("deliveries", dry_run=dry_run)
     if dry_run:
-        for row in fl.delivery.due():
-            report.lines.append(f"would send {row.kind} {row.key} (attempt {row.attempts + 1})")
+        report.lines = [
+            f"would send {r.kind} {r.key} (attempt {r.attempts + 1})" for r in fl.delivery.due()
+        ]
         return report
     result = fl.delivery.drain()
     report.sent, report.failed = result.sent, result.failed
     return report
 
 
-def run_job(fl: Frontline, job: str, *, dry_run: bool = False) -> JobReport:
-    runners = {"deliveries": run_deliveries}
-    try:
-        from bot import schedule_jobs
+def run_nudges(fl: Frontline, dry_run: bool = False) -> JobReport:
+    now = fl.now()
+    plan = nudges.plan(fl, now)
+    report = JobReport("nudges", lines=nudges.describe(plan, now), dry_run=dry_run)
+    if dry_run:
+        return report
+    _, _, row_ids = nudges.send(fl, plan, now)
+    return _send(fl, report, row_ids)
 
-        runners.update(schedule_jobs.RUNNERS)
-    except ImportError:
-        pass
-    return runners[job](fl, dry_run)
+
+def run_digest(fl: Frontline, dry_run: bool = False) -> JobReport:
+    now = fl.now()
+    plan = digest.plan(fl, now)
+    report = JobReport("digest", lines=digest.describe(plan), dry_run=dry_run)
+    if dry_run:
+        return report
+    return _send(fl, report, digest.send(fl, plan, now))
+
+
+def run_tips(fl: Frontline, dry_run: bool = False) -> JobReport:
+    now = fl.now()
+    day, posts = tips.plan_posts(fl, now)
+    lines = [f"tip {p.tip.id} ({p.tip.title}) to {p.channel} for {day.isoformat()}" for p in posts]
+    report = JobReport("tips", lines=lines, dry_run=dry_run)
+    if dry_run:
+        return report
+    return _send(fl, report, tips.send_posts(fl, day, posts, now))
+
+
+RUNNERS: dict[str, Callable[[Frontline, bool], JobReport]] = {
+    "deliveries": run_deliveries,
+    "nudges": run_nudges,
+    "digest": run_digest,
+    "tips": run_tips,
+}
+
+
+def run_job(fl: Frontline, job: str, *, dry_run: bool = False) -> JobReport:
+    return RUNNERS[job](fl, dry_run)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from rapidfuzz import fuzz
 
@@ -25,7 +26,10 @@ from bot.config import Team
 WORD = re.compile(r"[a-z0-9][a-z0-9'’-]*")
 MIN_FUZZY_LEN = 4
 PREFIX_MIN_TERM = 5
-FUNCTION_WORDS = frozenset(["a", "an", "and", "as", "at", "be", "by", "for", "in", "is", "it", "my", "no", "of", "on", "or", "so", "the", "to"])
+FUNCTION_WORDS = frozenset(
+    {"a", "an", "and", "as", "at", "be", "by", "for", "in", "is", "it", "my", "no", "of", "on"}
+    | {"or", "so", "the", "to"}
+)
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,7 @@ def _phrase_score(tokens: Sequence[str], term: str) -> tuple[float, str]:
             if s > best[0]:
                 best = (s, w)
         if best[0] < 100.0:
-            for a, b in zip(tokens, tokens[1:], strict=False):
+            for a, b in pairwise(tokens):
                 if a not in FUNCTION_WORDS and _compact(a + b) == compact:
                     return 100.0, f"{a} {b}"
         return best

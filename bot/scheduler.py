@@ -1,23 +1,32 @@
-"""In-process APScheduler: timezone-aware triggers, coalesced, with misfire grace."""
+"""In-process APScheduler: timezone-aware cron triggers, coalesced, with misfire grace.
+
+Daily jobs also run once at start-up when today's time has passed (a restart at 09:40 still
+posts the 09:30 tip); their database keys make that catch-up a no-op when it already went out.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from datetime import datetime, time, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.clock import WEEKDAYS
 from bot.frontline import Frontline
 from bot.jobs import run_job
 
 log = logging.getLogger(__name__)
+DAILY_GRACE = timedelta(hours=6)
 
 
-def _runner(fl: Frontline, job: str):
+def _runner(fl: Frontline, job: str) -> Callable[[], None]:
     def run() -> None:
         try:
             report = run_job(fl, job)
-            if report.sent or report.failed:
+            if report.queued or report.sent or report.failed:
                 log.info(report.summary)
         except Exception:
             log.exception("job %s failed; it runs again at its next time", job)
@@ -25,11 +34,40 @@ def _runner(fl: Frontline, job: str):
     return run
 
 
+def _catch_up_due(fl: Frontline, at: time, now: datetime) -> bool:
+    cal = fl.config.calendar()
+    local = now.astimezone(cal.tz)
+    today_at = datetime.combine(local.date(), at, tzinfo=cal.tz)
+    return cal.is_working_day(local.date()) and today_at <= now < today_at + DAILY_GRACE
+
+
 def start_scheduler(fl: Frontline) -> BackgroundScheduler:
+    config = fl.config
+    tz = config.timezone
+    days = ",".join(WEEKDAYS[WEEKDAYS.index(d)] for d in config.business_hours.days)
     scheduler = BackgroundScheduler(
-        timezone=fl.config.timezone,
-        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
+        timezone=tz,
+        job_defaults={
+            "coalesce": True,
+            "max_instances": 1,
+            "misfire_grace_time": int(DAILY_GRACE.total_seconds()),
+        },
     )
     scheduler.add_job(_runner(fl, "deliveries"), IntervalTrigger(minutes=1), id="deliveries")
+    scheduler.add_job(
+        _runner(fl, "nudges"), IntervalTrigger(minutes=config.nudges.every_minutes), id="nudges"
+    )
+    daily = []
+    if config.digest.enabled:
+        daily.append(("digest", config.digest.time))
+    if config.tips.channels:
+        daily.append(("tips", config.tips.time))
+    now = fl.now()
+    for job, at in daily:
+        trigger = CronTrigger(day_of_week=days, hour=at.hour, minute=at.minute, timezone=tz)
+        scheduler.add_job(_runner(fl, job), trigger, id=job)
+        if _catch_up_due(fl, at, now):
+            log.info("catching up today's %s (scheduled %s)", job, at.strftime("%H:%M"))
+            scheduler.add_job(_runner(fl, job), id=f"{job}-catch-up", next_run_time=now)
     scheduler.start()
     return scheduler

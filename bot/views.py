@@ -17,6 +17,7 @@ from slack_sdk.models.blocks import (
     Block,
     ButtonElement,
     ContextBlock,
+    DateTimePickerElement,
     DividerBlock,
     HeaderBlock,
     InputBlock,
@@ -320,6 +321,19 @@ def resolution_modal(item: Item) -> dict[str, Any]:
                 element=note,
                 hint=pt(copy.RESOLVE_NOTE_HINT, 150),
             ),
+        ],
+    )
+
+
+def snooze_modal(item: Item, initial: datetime) -> dict[str, Any]:
+    picker = DateTimePickerElement(action_id="until", initial_date_time=int(initial.timestamp()))
+    return _item_modal(
+        ids.VIEW_SNOOZE,
+        copy.SNOOZE_TITLE,
+        copy.SNOOZE_SUBMIT,
+        item,
+        [
+            InputBlock(block_id=ids.BLOCK_SNOOZE_AT, label=pt(copy.SNOOZE_FIELD), element=picker),
         ],
     )
 

@@ -7,7 +7,7 @@ Repeats (double clicks, resubmitted modals) change nothing and add no event.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -112,6 +112,7 @@ def take(session: Session, item: Item, actor: str, now: datetime) -> Change:
         return Change(item)
     previous = item.owner_id
     item.owner_id, item.updated_at = actor, now
+    item.nudged_for_due_at = None  # a new owner hears about the customer's clock
     session.add(item)
     _, rows = record(
         session, item, "taken", actor, now, data={"from": previous} if previous else {}
@@ -278,3 +279,43 @@ def resolve(
 def may_act(team: Team, user: str, is_member: Any) -> bool:
     """Leads always; otherwise membership of the owning team's channel."""
     return user in team.leads or bool(is_member(team.channel, user))
+
+
+def snooze(
+    session: Session,
+    item: Item,
+    actor: str,
+    until: datetime,
+    until_text: str,
+    now: datetime,
+    dedupe_key: str,
+) -> Change:
+    """The owner's promise ("I'll update them by …") becomes the customer's new deadline."""
+    if until <= now:
+        return Change(item, errors={"until": copy.ERR_SNOOZE_PAST})
+    if until - now > timedelta(days=30):
+        return Change(item, errors={"until": copy.ERR_SNOOZE_FAR})
+    if item.status != "open":
+        return Change(item, message=copy.already_resolved(ids.item_ref(item.id or 0)))
+    if item.due_at == until:
+        return Change(item)
+    event, rows = record(
+        session,
+        item,
+        "snoozed",
+        actor,
+        now,
+        dedupe_key=dedupe_key,
+        data={"until": until.isoformat(), "until_text": until_text},
+    )
+    if event is None:
+        return Change(item)
+    item.due_at, item.updated_at = until, now
+    item.nudged_for_due_at = item.escalated_for_due_at = None
+    session.add(item)
+    return Change(
+        item,
+        True,
+        message=copy.snoozed(ids.item_ref(item.id or 0), until_text),
+        outbox_ids=rows + refresh_card(session, item, now),
+    )

@@ -56,6 +56,33 @@ def register(app: App, fl: Frontline) -> None:
         modal_opener(lambda item: views.reassign_modal(item, fl.config.teams))
     )
 
+    @app.action(ids.ACTION_SNOOZE)
+    def snooze(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        ack()
+        ref, _, choice = action_value(body).partition("|")
+        item_id = ids.parse_item_ref(ref)
+        if choice == "pick":
+            item = fl.get_item(team_id(body), item_id)
+            if item is None:
+                tell(respond, fl.not_found(ref))
+            elif not fl.may_act(item, user_id(body)):
+                tell(respond, fl.refusal(item))
+            else:
+                client.views_open(
+                    trigger_id=body["trigger_id"], view=views.snooze_modal(item, fl.now())
+                )
+            return
+        action_ts = (body.get("actions") or [{}])[0].get("action_ts", "")
+        change = fl.snooze(
+            team_id(body),
+            user_id(body),
+            item_id,
+            choice,
+            key=f"snooze:{item_id}:{user_id(body)}:{action_ts}",
+        )
+        tell(respond, change.message or next(iter(change.errors.values()), None))
+        fl.deliver(change.outbox_ids)
+
     @app.action(ids.ACTION_HOME_LOG)
     def home_log(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()

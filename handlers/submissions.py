@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -119,3 +120,24 @@ def register(app: App, fl: Frontline) -> None:
         )
         if answer(ack, change, copy.RESOLVE_TITLE):
             fl.deliver(change.outbox_ids)
+
+    @app.view(ids.VIEW_SNOOZE)
+    def snooze_until(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        raw = state_value(view, ids.BLOCK_SNOOZE_AT, "until")
+        until = datetime.fromtimestamp(int(raw), tz=UTC) if raw.isdigit() else None
+        change = fl.snooze(
+            team_id(body),
+            user_id(body),
+            metadata(view).get("item"),
+            "at",
+            key=f"view:{view['id']}",
+            until=until,
+        )
+        if change.errors:
+            ack(response_action="errors", errors=block_errors(change.errors))
+            return
+        ack(
+            response_action="update",
+            view=views.notice_modal(copy.SNOOZE_TITLE, change.message or copy.SNOOZE_TITLE),
+        )
+        fl.deliver(change.outbox_ids)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import threading
@@ -177,10 +178,9 @@ def start_app(database_url: str, config_file: Path, fake: FakeSlack, **create_kw
     server = make_server(app.bolt, app.engine, "127.0.0.1", 0, threads=8)
 
     def serve() -> None:
-        try:
+        # closing the listening socket from the test thread ends the loop with EBADF
+        with contextlib.suppress(OSError):
             server.run()
-        except OSError:  # closing the listening socket from the test thread ends the loop
-            pass
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()

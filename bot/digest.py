@@ -1,0 +1,171 @@
+"""The morning digest: one DM per person with what needs them today, plus the tip of the day."""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from bot import copy, ids, schedule_views
+from bot.clock import format_duration
+from bot.frontline import Frontline
+from bot.schedule_views import Moved, TeamSummary
+from bot.text import inert
+from bot.tip_library import Tip
+from bot.views import mention
+from storage import outbox
+from storage.db import session_scope
+from storage.models import Item, ItemEvent
+
+MOVES = ("taken", "customer_updated", "reassigned", "resolved", "snoozed")
+
+
+@dataclass
+class DigestFor:
+    user: str
+    team_id: str
+    due_today: list[Item] = field(default_factory=list)
+    moved: list[Moved] = field(default_factory=list)
+    teams: list[TeamSummary] = field(default_factory=list)
+    owns_open: bool = False
+
+
+@dataclass
+class DigestPlan:
+    day: date
+    tip: Tip | None
+    people: list[DigestFor] = field(default_factory=list)
+
+
+def _previous_working_day(day: date, fl: Frontline) -> date:
+    cal = fl.config.calendar()
+    prev = day - timedelta(days=1)
+    for _ in range(31):
+        if cal.is_working_day(prev):
+            return prev
+        prev -= timedelta(days=1)
+    return day - timedelta(days=1)
+
+
+def _moved_text(event: ItemEvent, fl: Frontline) -> str:
+    who = mention(event.actor_id) if event.actor_id else copy.APP_NAME
+    data = event.data or {}
+    if event.kind == "taken":
+        return f"{who} took it"
+    if event.kind == "customer_updated":
+        return f"{who} updated the customer"
+    if event.kind == "reassigned":
+        team = fl.config.team(data.get("to", ""))
+        return f"{who} moved it to {inert(team.name if team else str(data.get('to')), 80)}"
+    if event.kind == "resolved":
+        outcome = copy.OUTCOME_LABELS.get(data.get("outcome", ""), "")
+        return f"{who} resolved it ({outcome})"
+    return f"{who} set a new update time"
+
+
+def plan(fl: Frontline, now: datetime) -> DigestPlan:
+    config = fl.config
+    cal = config.calendar()
+    day = now.astimezone(cal.tz).date()
+    result = DigestPlan(day=day, tip=None)
+    if not cal.is_working_day(day):
+        return result
+    result.tip = fl.tip_for(day)
+    end_of_day = datetime.combine(day, config.business_hours.end, tzinfo=cal.tz)
+    prev = _previous_working_day(day, fl)
+    since = datetime.combine(prev, config.digest.time, tzinfo=cal.tz)
+    people: dict[tuple[str, str], DigestFor] = {}
+
+    def person(team_id: str, user: str) -> DigestFor:
+        return people.setdefault((team_id, user), DigestFor(user, team_id))
+
+    with Session(fl.engine, expire_on_commit=False) as session:
+        open_items = list(session.exec(select(Item).where(Item.status == "open")).all())
+        for item in open_items:
+            if item.owner_id:
+                p = person(item.slack_team_id, item.owner_id)
+                p.owns_open = True
+                if item.due_at <= end_of_day:
+                    p.due_today.append(item)
+        moved_rows = session.exec(
+            select(ItemEvent, Item)
+            .join(Item, col(Item.id) == col(ItemEvent.item_id))
+            .where(
+                ItemEvent.created_at >= since,
+                ItemEvent.created_at <= now,
+                col(ItemEvent.kind).in_(MOVES),
+            )
+            .order_by(col(ItemEvent.id))
+        ).all()
+        for event, item in moved_rows:
+            if event.actor_id and event.actor_id == item.reporter_id:
+                continue
+            person(item.slack_team_id, item.reporter_id).moved.append(
+                Moved(item, _moved_text(event, fl))
+            )
+        by_team: dict[str, list[Item]] = defaultdict(list)
+        for item in open_items:
+            by_team[item.team_key].append(item)
+        workspace = fl.workspace_id()
+        for team in config.teams:
+            team_items = by_team.get(team.key, [])
+            waits = [(now - i.informed_at).total_seconds() for i in team_items]
+            summary = TeamSummary(
+                team=team,
+                open=len(team_items),
+                overdue=sum(1 for i in team_items if i.due_at < now),
+                median_wait=format_duration(timedelta(seconds=statistics.median(waits)))
+                if waits
+                else "—",
+            )
+            for lead in team.leads:
+                person(workspace, lead).teams.append(summary)
+    opted = set(fl.people.digest_opted_in(workspace))
+    for user in opted:
+        person(workspace, user)
+    for (_, user), p in sorted(people.items()):
+        p.due_today.sort(key=lambda i: (i.due_at, i.id or 0))
+        if p.owns_open or p.moved or p.teams or user in opted:
+            result.people.append(p)
+    return result
+
+
+def describe(p: DigestPlan) -> list[str]:
+    if p.tip is None:
+        return [f"no digest on {p.day.isoformat()}: not a working day"]
+    lines = []
+    for d in p.people:
+        refs = ", ".join(ids.item_ref(i.id or 0) for i in d.due_today) or "none"
+        lines.append(
+            f"digest DM {d.user}: due today {refs}; moved {len(d.moved)}; "
+            f"team summaries {len(d.teams)}; tip {p.tip.id}"
+        )
+    return lines
+
+
+def send(fl: Frontline, p: DigestPlan, now: datetime) -> list[int]:
+    if p.tip is None:
+        return []
+    row_ids = []
+    for d in p.people:
+        with session_scope(fl.engine) as session:
+            row = outbox.enqueue(
+                session,
+                key=f"digest:{d.team_id}:{d.user}:{p.day.isoformat()}",
+                kind="post",
+                team_id=d.team_id,
+                now=now,
+                payload={
+                    "channel": d.user,
+                    "text": copy.digest_fallback(len(d.due_today), len(d.moved)),
+                    "blocks": schedule_views.digest_blocks(
+                        d.due_today, d.moved, d.teams, p.tip, now, show_due=d.owns_open
+                    ),
+                },
+            )
+            if row is not None:
+                row_ids.append(row.id or 0)
+    return row_ids

@@ -1,0 +1,208 @@
+"""The nudge job: who must update which customer now, and who escalates to leads.
+
+Plan first (reads only, used by --dry-run), then send: each item is claimed with a conditional
+UPDATE (nudged_for_due_at = due_at), so two processes never nudge the same item for the same
+deadline, and the grouped message goes out through the outbox under a key derived from its items.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, update
+from sqlmodel import Session, col, select
+
+from bot import copy, ids, schedule_views
+from bot.clock import business_time_between
+from bot.config import Team
+from bot.frontline import Frontline
+from bot.text import inert
+from bot.workflow import record, refresh_card
+from storage import outbox
+from storage.db import session_scope
+from storage.models import Item
+
+SCAN_LIMIT = 5000
+
+
+@dataclass
+class NudgeGroup:
+    recipient: str  # a user id (DM) or the team channel
+    to_channel: bool
+    team: Team
+    items: list[Item] = field(default_factory=list)
+
+
+@dataclass
+class NudgePlan:
+    groups: list[NudgeGroup] = field(default_factory=list)
+    escalations: list[tuple[Item, Team]] = field(default_factory=list)
+    outside_hours: list[tuple[Item, str]] = field(default_factory=list)
+
+
+def scan(session: Session, now: datetime, margin: timedelta, limit: int = SCAN_LIMIT) -> list[Item]:
+    """Open items due within the margin: an index range scan on (status, due_at)."""
+    return list(
+        session.exec(
+            select(Item)
+            .where(Item.status == "open", Item.due_at <= now + margin)
+            .order_by(col(Item.due_at))
+            .limit(limit)
+        ).all()
+    )
+
+
+def plan(fl: Frontline, now: datetime) -> NudgePlan:
+    config = fl.config
+    margin = timedelta(minutes=config.nudges.warn_before_minutes)
+    with Session(fl.engine, expire_on_commit=False) as session:
+        due = scan(session, now, margin)
+    result = NudgePlan()
+    groups: dict[str, NudgeGroup] = {}
+    for item in due:
+        team = fl.team_of(item)
+        if item.nudged_for_due_at != item.due_at:
+            if item.owner_id:
+                tz = fl.people.timezone(
+                    item.slack_team_id, item.owner_id, team.timezone or config.timezone
+                )
+                cal = config.calendar(team, tz=tz)
+            else:
+                cal = config.calendar(team)
+            recipient = item.owner_id or team.channel
+            if not cal.is_open(now):
+                result.outside_hours.append((item, recipient))
+                continue
+            group = groups.setdefault(recipient, NudgeGroup(recipient, item.owner_id is None, team))
+            group.items.append(item)
+        elif (
+            item.escalated_for_due_at != item.due_at
+            and team.leads
+            and now > item.due_at
+            and config.calendar(team).is_open(now)
+        ):
+            overdue = business_time_between(item.due_at, now, config.calendar(team))
+            if overdue > team.inform_within(item.urgency):
+                result.escalations.append((item, team))
+    for group in groups.values():
+        group.items.sort(key=lambda i: (i.informed_at, i.id or 0))  # longest wait first
+    result.groups = sorted(groups.values(), key=lambda g: g.recipient)
+    return result
+
+
+def describe(p: NudgePlan, now: datetime) -> list[str]:
+    lines = []
+    for g in p.groups:
+        where = f"channel {g.recipient}" if g.to_channel else f"DM {g.recipient}"
+        refs = ", ".join(ids.item_ref(i.id or 0) for i in g.items)
+        lines.append(f"nudge {where}: {refs}")
+    for item, team in p.escalations:
+        lines.append(f"escalate {ids.item_ref(item.id or 0)} to {', '.join(team.leads)}")
+    for item, recipient in p.outside_hours:
+        lines.append(
+            f"hold {ids.item_ref(item.id or 0)} for {recipient}: outside their working hours"
+        )
+    return lines
+
+
+def _claim(session: Session, item: Item, column: str) -> bool:
+    target = getattr(Item, column)
+    result = session.execute(
+        update(Item)
+        .where(
+            Item.id == item.id,
+            Item.status == "open",
+            Item.due_at == item.due_at,
+            or_(target.is_(None), target != item.due_at),
+        )
+        .values({column: item.due_at})
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def _key(prefix: str, recipient: str, items: list[Item]) -> str:
+    digest = hashlib.sha1(
+        ",".join(f"{i.id}@{i.due_at.isoformat()}" for i in items).encode()
+    ).hexdigest()[:20]
+    return f"{prefix}:{recipient}:{digest}"
+
+
+def send(fl: Frontline, p: NudgePlan, now: datetime) -> tuple[int, int, list[int]]:
+    """(nudge messages queued, escalations queued, outbox ids to send now)."""
+    row_ids: list[int] = []
+    nudges = escalations = 0
+    for group in p.groups:
+        with session_scope(fl.engine) as session:
+            claimed = [i for i in group.items if _claim(session, i, "nudged_for_due_at")]
+            if not claimed:
+                continue
+            fresh = [session.get(Item, i.id) for i in claimed]
+            items = [i for i in fresh if i is not None]
+            row = outbox.enqueue(
+                session,
+                key=_key("nudge", group.recipient, items),
+                kind="post",
+                team_id=items[0].slack_team_id,
+                now=now,
+                payload={
+                    "channel": group.recipient,
+                    "text": copy.nudge_fallback(len(items)),
+                    "blocks": schedule_views.nudge_blocks(items, now, to_channel=group.to_channel),
+                },
+            )
+            if row is None:
+                continue
+            nudges += 1
+            row_ids.append(row.id or 0)
+            for item in items:
+                record(
+                    session,
+                    item,
+                    "nudged",
+                    None,
+                    now,
+                    thread=False,
+                    data={"to": group.recipient, "due": item.due_at.isoformat()},
+                )
+                row_ids += refresh_card(session, item, now)
+    for item, team in p.escalations:
+        with session_scope(fl.engine) as session:
+            if not _claim(session, item, "escalated_for_due_at"):
+                continue
+            fresh = session.get(Item, item.id)
+            if fresh is None:
+                continue
+            waited = now - fresh.informed_at
+            _, thread_rows = record(
+                session,
+                fresh,
+                "escalated",
+                None,
+                now,
+                data={"leads": team.leads, "due": fresh.due_at.isoformat()},
+            )
+            row_ids += thread_rows
+            for lead in team.leads:
+                row = outbox.enqueue(
+                    session,
+                    key=f"escalate:{fresh.id}:{fresh.due_at.isoformat()}:{lead}",
+                    kind="post",
+                    team_id=fresh.slack_team_id,
+                    now=now,
+                    item_id=fresh.id,
+                    payload={
+                        "channel": lead,
+                        "text": copy.escalation_fallback(
+                            ids.item_ref(fresh.id or 0), inert(str(waited), 40)
+                        ),
+                        "blocks": schedule_views.escalation_blocks(fresh, team, now),
+                    },
+                )
+                if row is not None:
+                    row_ids.append(row.id or 0)
+            escalations += 1
+            row_ids += refresh_card(session, fresh, now)
+    return nudges, escalations, row_ids

@@ -1,0 +1,80 @@
+"""What we remember per person: their Slack timezone (cached) and their digest choice."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from storage.models import Person
+
+log = logging.getLogger(__name__)
+TZ_TTL = timedelta(days=7)
+
+
+class People:
+    def __init__(self, engine: Engine, client: WebClient, now: Callable[[], datetime]) -> None:
+        self.engine = engine
+        self.client = client
+        self.now = now
+
+    def _row(self, session: Session, team_id: str, user_id: str) -> Person:
+        row = session.exec(
+            select(Person).where(Person.slack_team_id == team_id, Person.user_id == user_id)
+        ).first()
+        if row is None:
+            row = Person(slack_team_id=team_id, user_id=user_id)
+            try:
+                with session.begin_nested():
+                    session.add(row)
+                    session.flush()
+            except IntegrityError:
+                row = session.exec(
+                    select(Person).where(Person.slack_team_id == team_id, Person.user_id == user_id)
+                ).one()
+        return row
+
+    def timezone(self, team_id: str, user_id: str, fallback: str) -> str:
+        """The user's IANA tz from users.info, cached a week; the team's tz when Slack can't say."""
+        now = self.now()
+        with Session(self.engine, expire_on_commit=False) as session:
+            row = self._row(session, team_id, user_id)
+            if row.tz and row.tz_fetched_at and now - row.tz_fetched_at < TZ_TTL:
+                return row.tz
+            tz = None
+            try:
+                user = self.client.users_info(user=user_id).get("user") or {}
+                tz = user.get("tz")
+                ZoneInfo(tz) if tz else None
+            except (SlackApiError, ZoneInfoNotFoundError, ValueError) as exc:
+                log.warning("no timezone for %s: %s", user_id, exc)
+                tz = None
+            if tz:
+                row.tz, row.tz_fetched_at = tz, now
+                session.add(row)
+                session.commit()
+            return tz or row.tz or fallback
+
+    def set_digest(self, team_id: str, user_id: str, on: bool) -> None:
+        with Session(self.engine) as session:
+            row = self._row(session, team_id, user_id)
+            row.digest_opt_in = on
+            session.add(row)
+            session.commit()
+
+    def digest_opted_in(self, team_id: str) -> list[str]:
+        with Session(self.engine) as session:
+            return list(
+                session.exec(
+                    select(Person.user_id).where(
+                        Person.slack_team_id == team_id, col(Person.digest_opt_in).is_(True)
+                    )
+                ).all()
+            )

@@ -1,0 +1,139 @@
+"""The tip of the day and per-channel rotation with no repeat before every tip was shown."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from bot.clock import BusinessCalendar
+from bot.tip_library import Tip
+from storage.models import TipShown
+
+EPOCH = date(2026, 1, 5)  # a Monday; working days are counted from here
+
+
+def working_day_number(day: date, cal: BusinessCalendar) -> int:
+    """How many working days lie between EPOCH and `day` (weekday arithmetic, holidays skipped)."""
+    if day < EPOCH:
+        return 0
+    weeks, rest = divmod((day - EPOCH).days, 7)
+    count = weeks * len(cal.days)
+    count += sum(1 for i in range(rest) if (EPOCH.weekday() + i) % 7 in cal.days)
+    count -= sum(1 for h in cal.holidays if EPOCH <= h < day and h.weekday() in cal.days)
+    return count
+
+
+def tip_of_the_day(tips: Sequence[Tip], day: date, cal: BusinessCalendar) -> Tip:
+    """Everyone sees the same tip on a given day: in the digest, in channels, on /feedback tip."""
+    return tips[working_day_number(day, cal) % len(tips)]
+
+
+def pick_for_channel(
+    session: Session,
+    tips: Sequence[Tip],
+    team_id: str,
+    channel: str,
+    day: date,
+    cal: BusinessCalendar,
+) -> tuple[Tip, int, bool]:
+    """(tip, cycle, already_recorded). Prefers the tip of the day; never repeats within a cycle."""
+    shown_today = session.exec(
+        select(TipShown).where(
+            TipShown.slack_team_id == team_id,
+            TipShown.channel == channel,
+            TipShown.day == day.isoformat(),
+        )
+    ).first()
+    by_id = {t.id: t for t in tips}
+    if shown_today is not None and shown_today.tip_id in by_id:
+        return by_id[shown_today.tip_id], shown_today.cycle, True
+    rows = session.exec(
+        select(TipShown)
+        .where(TipShown.slack_team_id == team_id, TipShown.channel == channel)
+        .order_by(col(TipShown.day))
+    ).all()
+    cycle = max((r.cycle for r in rows), default=0)
+    seen = {r.tip_id for r in rows if r.cycle == cycle}
+    if all(t.id in seen for t in tips):
+        cycle, seen = cycle + 1, set()
+    start = working_day_number(day, cal) % len(tips)
+    for offset in range(len(tips)):
+        tip = tips[(start + offset) % len(tips)]
+        if tip.id not in seen:
+            return tip, cycle, False
+    raise AssertionError("unreachable: a fresh cycle has every tip available")
+
+
+def record_shown(
+    session: Session, team_id: str, channel: str, day: date, tip: Tip, cycle: int
+) -> bool:
+    """Claim (channel, day); False when another process already did."""
+    row = TipShown(
+        slack_team_id=team_id, channel=channel, day=day.isoformat(), tip_id=tip.id, cycle=cycle
+    )
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        return False
+    return True
+
+
+@dataclass
+class TipPost:
+    channel: str
+    tip: Tip
+    cycle: int
+
+
+def plan_posts(fl: Any, now: datetime) -> tuple[date, list[TipPost]]:
+    """Which tip each configured channel gets today (nothing on non-working days)."""
+    cal = fl.config.calendar()
+    day = now.astimezone(cal.tz).date()
+    if not cal.is_working_day(day) or not fl.config.tips.channels:
+        return day, []
+    tips = fl.tips()
+    posts = []
+    with Session(fl.engine) as session:
+        for channel in fl.config.tips.channels:
+            tip, cycle, done = pick_for_channel(session, tips, fl.workspace_id(), channel, day, cal)
+            if not done:
+                posts.append(TipPost(channel, tip, cycle))
+    return day, posts
+
+
+def send_posts(fl: Any, day: date, posts: Sequence[TipPost], now: datetime) -> list[int]:
+    from bot import copy, schedule_views
+    from storage import outbox
+    from storage.db import session_scope
+
+    row_ids = []
+    cal = fl.config.calendar()
+    team_id = fl.workspace_id()
+    for post in posts:
+        with session_scope(fl.engine) as session:
+            # re-pick inside the transaction: another process may have claimed it meanwhile
+            tip, cycle, done = pick_for_channel(session, fl.tips(), team_id, post.channel, day, cal)
+            if done or not record_shown(session, team_id, post.channel, day, tip, cycle):
+                continue
+            row = outbox.enqueue(
+                session,
+                key=f"tip:{team_id}:{post.channel}:{day.isoformat()}",
+                kind="post",
+                team_id=team_id,
+                now=now,
+                payload={
+                    "channel": post.channel,
+                    "text": copy.tip_fallback(tip.title),
+                    "blocks": schedule_views.tip_blocks(tip),
+                },
+            )
+            if row is not None:
+                row_ids.append(row.id or 0)
+    return row_ids
