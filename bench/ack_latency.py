@@ -403,9 +403,22 @@ def database(args: argparse.Namespace, tmp: Path) -> Iterator[tuple[str, str]]:
     yield args.database, args.database.split(":", 1)[0].split("+", 1)[0]
 
 
+def slow_down(fake: FakeSlack, delay: float) -> None:
+    """Make every fake Slack call (Web API and response_url) take `delay` seconds, like Slack."""
+    handle = fake._handle
+
+    def slow(method: str, call_args: dict[str, Any], token: str | None) -> Any:
+        time.sleep(delay)
+        return handle(method, call_args, token)
+
+    fake._handle = slow  # type: ignore[method-assign]
+
+
 def self_contained(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
     secret = secrets.token_hex(16)
     fake = FakeSlack().start()
+    if args.slack_latency > 0:
+        slow_down(fake, args.slack_latency / 1000)
     with contextlib.suppress(ImportError):
         from tests.conftest import MEMBERS
 
@@ -503,6 +516,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     db.add_argument(
         "--postgres", action="store_true", help="start a private PostgreSQL for the run"
+    )
+    p.add_argument(
+        "--slack-latency",
+        type=float,
+        default=0.0,
+        metavar="MS",
+        help="self-contained: each fake Slack API call takes this long (real Slack: ~50-300)",
     )
     p.add_argument("--timeout", type=float, default=3.0, help="per-request limit, s (3)")
     p.add_argument("--no-keepalive", action="store_true", help="new connection per request")

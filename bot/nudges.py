@@ -63,6 +63,8 @@ def plan(fl: Frontline, now: datetime) -> NudgePlan:
     groups: dict[str, NudgeGroup] = {}
     for item in due:
         team = fl.team_of(item)
+        if item.snoozed_until == item.due_at and now < item.due_at:
+            continue  # the owner promised an update by then: no warning before the promise is due
         if item.nudged_for_due_at != item.due_at:
             if item.owner_id:
                 tz = fl.people.timezone(

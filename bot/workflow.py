@@ -142,7 +142,7 @@ def customer_updated(
     team = config.team(item.team_key) or config.triage
     item.informed_at, item.updated_at = now, now
     item.due_at = due_for(item, team, config, now)
-    item.nudged_for_due_at = item.escalated_for_due_at = None
+    item.nudged_for_due_at = item.escalated_for_due_at = item.snoozed_until = None
     session.add(item)
     return Change(item, True, outbox_ids=rows + refresh_card(session, item, now))
 
@@ -171,7 +171,7 @@ def reassign(
     item.team_key, item.owner_id, item.updated_at = target.key, None, now
     item.card_channel = item.card_ts = item.card_permalink = None
     item.due_at = due_for(item, target, config, item.informed_at)
-    item.nudged_for_due_at = item.escalated_for_due_at = None
+    item.nudged_for_due_at = item.escalated_for_due_at = item.snoozed_until = None
     session.add(item)
     rows: list[int] = []
     new_card = outbox.enqueue(
@@ -310,7 +310,7 @@ def snooze(
     )
     if event is None:
         return Change(item)
-    item.due_at, item.updated_at = until, now
+    item.due_at, item.updated_at, item.snoozed_until = until, now, until
     item.nudged_for_due_at = item.escalated_for_due_at = None
     session.add(item)
     return Change(

@@ -29,6 +29,20 @@ CONFIG: dict[str, Any] = {
         "end": "17:00",
     },
     "holidays": ["2026-12-25"],
+    "nudges": {"every_minutes": 5, "warn_before_minutes": 60},
+    "digest": {"time": "08:45"},
+    "tips": {
+        "channels": ["C0TIPS", "C0FLOOR"],
+        "time": "09:30",
+        "extra": [
+            {
+                "id": "acme-1",
+                "title": "Our own tip",
+                "theme": "teamwork",
+                "body": "Ask the person next to you how they would have handled your last call.",
+            }
+        ],
+    },
     "teams": [
         {
             "key": "billing",
@@ -201,3 +215,29 @@ def running(
     run.server.close()
     run.thread.join(timeout=5)
     run.engine.dispose()
+
+
+@pytest.fixture
+def cli(
+    database_url: str,
+    config_file: Path,
+    fake_slack: FakeSlack,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> Any:
+    """`frontline …` in this process, with the environment an admin would set."""
+    from bot.cli import main
+
+    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", SIGNING_SECRET)
+    monkeypatch.setenv("SLACK_API_URL", fake_slack.url)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("FRONTLINE_CONFIG", str(config_file))
+    monkeypatch.delenv("SLACK_APP_TOKEN", raising=False)
+
+    def run(*args: str) -> tuple[int, str]:
+        capsys.readouterr()
+        code = main(list(args))
+        return code, capsys.readouterr().out
+
+    return run

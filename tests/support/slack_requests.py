@@ -163,6 +163,52 @@ class SlackSender:
             }
         )
 
+    def select_action(
+        self,
+        action_id: str,
+        option_value: str,
+        user: str = "UAGENT",
+        channel: str = "D0DM",
+        block_id: str = "feedback_nudge_item",
+    ) -> Response:
+        """A static_select choice, e.g. the snooze menu on a nudge DM."""
+        return self.interactive(
+            {
+                "type": "block_actions",
+                "user": {
+                    "id": user,
+                    "username": user.lower(),
+                    "name": user.lower(),
+                    "team_id": TEAM_ID,
+                },
+                "api_app_id": "A0FRONT",
+                "token": "legacy",
+                "container": {
+                    "type": "message",
+                    "message_ts": "1760000001.000100",
+                    "channel_id": channel,
+                    "is_ephemeral": False,
+                },
+                "trigger_id": unique("1334.5224610."),
+                "team": {"id": TEAM_ID, "domain": "acme"},
+                "channel": {"id": channel, "name": "directmessage"},
+                "message": {"type": "message", "ts": "1760000001.000100", "text": "nudge"},
+                "response_url": self.response_url_base + unique("sel"),
+                "actions": [
+                    {
+                        "action_id": action_id,
+                        "block_id": block_id,
+                        "type": "static_select",
+                        "selected_option": {
+                            "text": {"type": "plain_text", "text": option_value},
+                            "value": option_value,
+                        },
+                        "action_ts": f"{time.time():.6f}",
+                    }
+                ],
+            }
+        )
+
     def view_submission(
         self,
         callback_id: str,

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 13:40:24.066500
+Create Date: 2026-11-24 13:48:15.324035
 """
 
 from collections.abc import Sequence
@@ -41,6 +41,7 @@ def upgrade() -> None:
         sa.Column("updated_at", storage.models.UTCDateTime(), nullable=False),
         sa.Column("informed_at", storage.models.UTCDateTime(), nullable=False),
         sa.Column("due_at", storage.models.UTCDateTime(), nullable=False),
+        sa.Column("snoozed_until", storage.models.UTCDateTime(), nullable=True),
         sa.Column("nudged_for_due_at", storage.models.UTCDateTime(), nullable=True),
         sa.Column("escalated_for_due_at", storage.models.UTCDateTime(), nullable=True),
         sa.Column("resolved_at", storage.models.UTCDateTime(), nullable=True),
