@@ -60,7 +60,7 @@ def test_nudges_reach_channel_then_owner_once_then_leads_once(running, fake_slac
     code, out = cli("jobs", "run", "nudges", "--at", at(ny(24, 12, 30)))
     assert code == 0 and posts_to(fake_slack, "C0BILLING") == []
 
-    code, out = cli("jobs", "run", "nudges", "--at", at(ny(24, 13, 15)))
+    code, _out = cli("jobs", "run", "nudges", "--at", at(ny(24, 13, 15)))
     [nudge] = posts_to(fake_slack, "C0BILLING")
     text = block_text(nudge.args["blocks"])
     assert "Acme* has waited 3h 15m for news on *FB-1*" in text
@@ -125,7 +125,7 @@ def test_no_nudges_outside_owner_hours_or_on_weekends(running, fake_slack, clock
     }
     code, out = cli("jobs", "run", "nudges", "--at", at(ny(24, 13, 30)))  # 03:30 in Tokyo
     assert posts_to(fake_slack, "UBILL2") == []
-    code, out = cli("jobs", "run", "nudges", "--at", at(ny(24, 13, 30)), "--dry-run")
+    _code, out = cli("jobs", "run", "nudges", "--at", at(ny(24, 13, 30)), "--dry-run")
     assert "outside their working hours" in out
     cli("jobs", "run", "nudges", "--at", at(ny(28, 12)))  # Saturday
     assert fake_slack.calls_to("chat.postMessage") == []
@@ -216,7 +216,7 @@ def test_digest_contents_once_per_day(running, fake_slack, clock, cli):
     assert "Tip of the day" in quiet and "FB-" not in quiet
     assert posts_to(fake_slack, "UPROD1") == []  # nothing for them, not opted in
 
-    tip_line = [ln for ln in owner.splitlines() if "Tip of the day" in ln][0]
+    tip_line = next(ln for ln in owner.splitlines() if "Tip of the day" in ln)
     assert tip_line.split(":* ")[1].split("\n")[0].strip("*") in quiet
     before = len(fake_slack.calls_to("chat.postMessage"))
     cli("jobs", "run", "digest", "--at", at(ny(25, 8, 50)))
@@ -267,7 +267,7 @@ def test_deliveries_job_retries_failed_posts(running, fake_slack, clock, cli):
     running.slack.command("Refund took weeks #billing")
     fake_slack.wait_for("response_url")
     assert items(running.engine)[0].card_ts is None
-    code, out = cli("jobs", "run", "deliveries", "--at", at(ny(24, 10, 1)), "--dry-run")
+    _code, out = cli("jobs", "run", "deliveries", "--at", at(ny(24, 10, 1)), "--dry-run")
     assert "would send card card:1:0" in out
     cli("jobs", "run", "deliveries", "--at", at(ny(24, 10, 1)))
     assert items(running.engine)[0].card_ts is not None
