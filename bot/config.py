@@ -286,6 +286,8 @@ def parse_config(data: Any, source: str) -> FrontlineConfig:
                 msg = "is required"
             elif err["type"] == "extra_forbidden":
                 msg = "is not a known setting (check the spelling against frontline.example.yml)"
+            elif err.get("input", ...) is None:
+                msg = "is empty (an unquoted # starts a YAML comment: write ids like C0123ABCD, or quote the value)"
             lines.append(f"{source}: {where}: {msg}")
         lines += [f"{source}: {where}: {msg}" for where, msg in cross]
         raise ConfigError("\n".join(lines)) from None

@@ -147,3 +147,35 @@ def test_user_text_is_inert_in_the_card(running, fake_slack):
     assert header["type"] == "header" and header["text"]["type"] == "plain_text"
     assert post.args.get("unfurl_links") in (False, "0", "false")
     assert "link_names" not in post.args and post.args.get("parse") != "full"
+
+
+def test_rate_limited_card_post_waits_for_retry_after_and_posts_once(running, fake_slack):
+    fake_slack.fail_next("chat.postMessage", status=429, retry_after=1)
+    running.slack.command("Receipt emails go to spam #billing")
+    [reply] = fake_slack.wait_for("response_url", timeout=10)
+    assert "https://acme.slack.com/archives/C0BILLING/p" in reply.args["text"]
+    posts = fake_slack.calls_to("chat.postMessage")
+    assert [c.failed for c in posts] == [True, False]
+    assert posts[1].at - posts[0].at >= 0.9  # Retry-After honoured
+    assert items(running.engine)[0].card_ts is not None
+
+
+def test_home_tab_lists_what_i_logged(running, fake_slack):
+    running.slack.command("Invoices should show PO numbers #billing")
+    fake_slack.wait_for("response_url")
+    assert (
+        running.slack.event(
+            {
+                "type": "app_home_opened",
+                "user": "UAGENT",
+                "channel": "D0AGENT",
+                "tab": "home",
+                "event_ts": "1760000000.1",
+            }
+        ).status
+        == 200
+    )
+    [publish] = fake_slack.wait_for("views.publish")
+    assert publish.args["user_id"] == "UAGENT"
+    home = block_text(publish.args["view"]["blocks"])
+    assert "FB-1" in home and "Invoices should show PO numbers" in home

@@ -1,0 +1,136 @@
+"""Block Kit builders stay inside Slack's limits and keep user text inert."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from bot import ids, schedule_views, views
+from bot.config import parse_config
+from bot.tip_library import load_builtin_tips
+from storage.models import Item
+from tests.conftest import CONFIG
+
+NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
+CFG = parse_config(CONFIG, "test.yml")
+
+
+def make_item(i: int = 1, **kw) -> Item:
+    base = dict(
+        id=i,
+        slack_team_id="T0ACME",
+        client_key=f"k{i}",
+        team_key="billing",
+        summary="Refund took weeks",
+        reporter_id="UAGENT",
+        informed_at=NOW - timedelta(hours=3),
+        due_at=NOW + timedelta(minutes=50),
+        created_at=NOW - timedelta(hours=3),
+    )
+    base.update(kw)
+    return Item(**base)
+
+
+def mrkdwn(blocks) -> list[str]:
+    out = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("type") == "mrkdwn":
+                out.append(node["text"])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(blocks)
+    return out
+
+
+def test_card_shows_clock_and_the_four_buttons():
+    blocks = views.card_blocks(make_item(), views.CardContext(team=CFG.team("billing"), now=NOW))
+    text = "\n".join(mrkdwn(blocks))
+    assert "Customer waiting 3h · update due in 50m" in text
+    actions = next(b for b in blocks if b["type"] == "actions")
+    assert actions["block_id"] == ids.BLOCK_CARD_ACTIONS
+    assert [e["action_id"] for e in actions["elements"]] == list(ids.CARD_ACTIONS)
+
+
+def test_card_overdue_wording():
+    item = make_item(due_at=NOW - timedelta(hours=2, minutes=5))
+    text = "\n".join(
+        mrkdwn(views.card_blocks(item, views.CardContext(team=CFG.team("billing"), now=NOW)))
+    )
+    assert "update overdue by 2h 5m" in text
+
+
+def test_huge_user_text_is_truncated_with_ellipsis_not_refused():
+    item = make_item(summary="S" * 300, details="<!channel> " + "d" * 5000, customer="C" * 200)
+    blocks = views.card_blocks(item, views.CardContext(team=CFG.team("billing"), now=NOW))
+    header = blocks[0]["text"]["text"]
+    assert len(header) <= 150 and header.endswith("…")
+    for text in mrkdwn(blocks):
+        assert len(text) <= 3000
+        assert "<!channel>" not in text
+    details = blocks[1]["text"]["text"]
+    assert details.startswith("&lt;!channel&gt;") and details.endswith("…")
+
+
+def test_resolved_card_has_no_buttons_and_shows_outcome():
+    item = make_item(
+        status="resolved",
+        outcome="wont_do",
+        owner_id="UBILL1",
+        resolution_note="Policy stays; we explained why",
+    )
+    blocks = views.card_blocks(item, views.CardContext(team=CFG.team("billing"), now=NOW))
+    assert not [b for b in blocks if b["type"] == "actions"]
+    assert "Resolved (Won't do) by <@UBILL1>" in "\n".join(mrkdwn(blocks))
+
+
+def test_nudge_with_many_items_stays_under_50_blocks():
+    many = [
+        make_item(i, card_permalink=f"https://acme.slack.com/archives/C/p{i}") for i in range(1, 40)
+    ]
+    blocks = schedule_views.nudge_blocks(many, NOW, to_channel=True)
+    assert len(blocks) <= 50
+    assert "…and 19 more" in "\n".join(mrkdwn(blocks))
+    block_ids = [b.get("block_id") for b in blocks if b["type"] == "actions"]
+    assert len(block_ids) == len(set(block_ids)) == 20
+    assert block_ids[0] == f"{ids.BLOCK_NUDGE_ITEM}:1"
+
+
+def test_message_over_50_blocks_is_cut_visibly():
+    from slack_sdk.models.blocks import SectionBlock
+
+    dicts = views.to_dicts([SectionBlock(text=views.md(f"line {i}")) for i in range(70)])
+    assert len(dicts) == 50 and dicts[-1]["type"] == "context"
+
+
+def test_modals_respect_title_and_metadata_limits():
+    item = make_item()
+    for view in (
+        views.capture_modal(CFG),
+        views.customer_update_modal(item),
+        views.reassign_modal(item, CFG.teams),
+        views.resolution_modal(item),
+        views.snooze_modal(item, NOW),
+    ):
+        assert len(view["title"]["text"]) <= 24
+        assert len(view.get("private_metadata", "")) <= 3000
+        assert len(view["blocks"]) <= 100
+    reassign = views.reassign_modal(item, CFG.teams)
+    options = reassign["blocks"][1]["element"]["options"]
+    assert "billing" not in [o["value"] for o in options]
+    assert json.loads(reassign["private_metadata"]) == {"item": 1}
+
+
+def test_tip_and_digest_blocks_render_every_tip():
+    for tip in load_builtin_tips():
+        blocks = schedule_views.tip_blocks(tip)
+        assert tip.title in blocks[0]["text"]["text"]
+    digest = schedule_views.digest_blocks(
+        [make_item()], [], [], load_builtin_tips()[0], NOW, show_due=True
+    )
+    assert len(digest) <= 50
