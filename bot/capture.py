@@ -13,7 +13,7 @@ from bot import copy, ids
 from bot.clock import add_business_time
 from bot.config import FrontlineConfig, Team
 from bot.routing import RouteDecision, route
-from bot.text import one_line, truncate
+from bot.text import inert, one_line, truncate
 from storage import outbox
 from storage.models import Item, ItemEvent
 
@@ -199,8 +199,6 @@ def store(
 
 
 def lead_alerts(session: Session, item: Item, team: Team, now: datetime) -> list:
-    from bot.text import inert
-
     ref = ids.item_ref(item.id or 0)
     template = copy.lead_high_urgency(ref, inert(team.name, 80), inert(item.summary, 300), "{link}")
     rows = []

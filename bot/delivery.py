@@ -14,12 +14,12 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from bot import copy, views
 from bot.config import FrontlineConfig
+from bot.text import inert
 from storage import outbox
-from storage.db import session_scope
 from storage.models import Item, ItemEvent, Outbox
 
 log = logging.getLogger(__name__)
@@ -228,8 +228,6 @@ class Delivery:
 
 
 def event_text(event: ItemEvent, config: FrontlineConfig) -> str:
-    from bot.text import inert
-
     actor = views.mention(event.actor_id) if event.actor_id else copy.APP_NAME
     note = inert(event.note, 2500).replace("\n", "\n>") if event.note else ""
     extra = ""
@@ -253,8 +251,3 @@ def _describe(exc: Exception) -> str:
         error = resp.get("error") if hasattr(resp, "get") else None
         return f"slack {status}: {error or 'error'}"
     return f"{type(exc).__name__}: {exc}"[:300]
-
-
-def pending_for_item(engine: Engine, item_id: int) -> list[Outbox]:
-    with session_scope(engine) as session:
-        return list(session.exec(select(Outbox).where(Outbox.item_id == item_id)).all())

@@ -152,16 +152,6 @@ def digest_blocks(
             for s in teams
         ]
         blocks += [SectionBlock(text=md(copy.DIGEST_TEAM)), SectionBlock(text=md("\n".join(lines)))]
-    blocks += [DividerBlock(), *[_b for _b in _tip_section(tip)]]
+    tip_md = copy.tip_text(inert(tip.title, 100), inert(tip.body, 1000))
+    blocks += [DividerBlock(), SectionBlock(text=md(f"*{copy.TIP_HEADER}:* {tip_md}"))]
     return to_dicts(blocks)
-
-
-def _tip_section(tip: Tip) -> list[Block]:
-    return [
-        SectionBlock(
-            text=md(
-                f"*{copy.TIP_HEADER}:* "
-                + copy.tip_text(inert(tip.title, 100), inert(tip.body, 1000))
-            )
-        ),
-    ]

@@ -14,7 +14,6 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.clock import WEEKDAYS
 from bot.frontline import Frontline
 from bot.jobs import run_job
 
@@ -44,7 +43,7 @@ def _catch_up_due(fl: Frontline, at: time, now: datetime) -> bool:
 def start_scheduler(fl: Frontline) -> BackgroundScheduler:
     config = fl.config
     tz = config.timezone
-    days = ",".join(WEEKDAYS[WEEKDAYS.index(d)] for d in config.business_hours.days)
+    days = ",".join(config.business_hours.days)
     scheduler = BackgroundScheduler(
         timezone=tz,
         job_defaults={

@@ -385,7 +385,3 @@ def ephemeral(text_md: str) -> dict[str, Any]:
         "text": text_md[:SECTION_LIMIT],
         "blocks": text_blocks(text_md),
     }
-
-
-def format_when(at: datetime, team_tz: Any) -> str:
-    return at.astimezone(team_tz).strftime("%a %d %b %H:%M")

@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from bot import copy, ids
-from bot.capture import due_for
+from bot import copy, ids, views
+from bot.capture import due_for, lead_alerts
 from bot.config import FrontlineConfig, Team
 from bot.text import inert
 from storage import outbox
@@ -213,8 +213,6 @@ def reassign(
         dedupe_key=dedupe_key,
     )
     if item.urgency == "high":
-        from bot.capture import lead_alerts
-
         rows += [r.id for r in lead_alerts(session, item, target, now) if r and r.id]
     return Change(item, True, outbox_ids=rows + thread_rows)
 
@@ -256,8 +254,6 @@ def resolve(
     text = copy.reporter_resolved(
         ref, inert(item.summary, 300), label, f"<@{actor}>", inert(note, 2500).replace("\n", "\n>")
     )
-    from bot import views
-
     dm = outbox.enqueue(
         session,
         key=f"resolved-dm:{item.id}",
