@@ -76,6 +76,11 @@ class Delivery:
             ids = outbox.due_ids(session, self.now(), limit)
         return self.send(ids)
 
+    def purge(self, keep: timedelta = timedelta(days=30)) -> int:
+        """Claims only matter while a job could repeat them (a day, an SLA period)."""
+        with Session(self.engine) as session:
+            return outbox.purge_done(session, self.now() - keep)
+
     def due(self, limit: int = 500) -> list[Outbox]:
         with Session(self.engine, expire_on_commit=False) as session:
             ids = outbox.due_ids(session, self.now(), limit)

@@ -44,6 +44,9 @@ def run_deliveries(fl: Frontline, dry_run: bool = False) -> JobReport:
         return report
     result = fl.delivery.drain()
     report.sent, report.failed = result.sent, result.failed
+    purged = fl.delivery.purge()
+    if purged:
+        report.lines.append(f"removed {purged} sent messages older than 30 days from the outbox")
     return report
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, update
+from sqlalchemy import delete, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -154,3 +154,14 @@ def due_ids(session: Session, now: datetime, limit: int = 200) -> list[int]:
         .limit(limit)
     )
     return [i for i in session.exec(stmt).all() if i is not None]
+
+
+def purge_done(session: Session, before: datetime) -> int:
+    """Sent rows older than `before` have done their job as claims; keep the table small."""
+    result = session.execute(
+        delete(Outbox)
+        .where(Outbox.status == "done", Outbox.done_at < before)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    return result.rowcount or 0

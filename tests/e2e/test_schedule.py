@@ -276,3 +276,18 @@ def test_deliveries_job_retries_failed_posts(running, fake_slack, clock, cli):
 
 def test_dates_are_utc_in_db(running, clock):
     assert clock.now().tzinfo is UTC
+
+
+def test_deliveries_job_purges_old_sent_rows_only(running, fake_slack, clock, cli):
+    from tests.e2e.helpers import outbox_rows
+
+    clock.set(ny(24, 10))
+    running.slack.command("Refund took weeks #billing")
+    fake_slack.wait_for("response_url")
+    assert {r.status for r in outbox_rows(running.engine)} == {"done"}
+    cli("jobs", "run", "deliveries", "--at", at(ny(24, 11)))
+    assert outbox_rows(running.engine)  # recent claims are kept
+    code, out = cli("jobs", "run", "deliveries", "--at", at(ny(24, 11) + timedelta(days=31)))
+    assert "removed 1 sent messages" in out
+    assert outbox_rows(running.engine) == []
+    assert items(running.engine)[0].card_ts  # the item itself is untouched
