@@ -12,7 +12,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from bot.clock import WEEKDAYS, BusinessCalendar
-from bot.tip_library import Tip
+from bot.tip_library import Tip, load_builtin_tips, merge_tips
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
@@ -153,6 +153,13 @@ class Tips(_Strict):
     extra: list[Tip] = Field(default_factory=list)
 
     _t = field_validator("time", mode="before")(_parse_time)
+
+    @model_validator(mode="after")
+    def _extra_ids(self) -> Tips:
+        """An admin's tip id must not clash with a built-in one or another extra."""
+        if self.extra:
+            merge_tips(load_builtin_tips(), list(self.extra))
+        return self
 
     @field_validator("channels")
     @classmethod

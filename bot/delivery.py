@@ -13,6 +13,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -100,9 +101,11 @@ class Delivery:
             try:
                 result = self._dispatch(session, row)
             except Defer as why:
+                session.rollback()
                 outbox.fail(session, row, now, f"waiting: {why}", now + timedelta(seconds=20))
                 return "skipped"
             except (SlackApiError, SlackClientError, OSError) as exc:
+                session.rollback()
                 error = _describe(exc)
                 retry_at = None if row.attempts >= MAX_ATTEMPTS else now + backoff(row.attempts)
                 log.warning(
@@ -115,6 +118,7 @@ class Delivery:
                 outbox.fail(session, row, now, error, retry_at)
                 return "failed"
             except Exception as exc:  # a bug must not wedge the queue: keep the row, log it
+                session.rollback()
                 log.exception("outbox %s (%s) crashed", row.key, row.kind)
                 outbox.fail(
                     session,
@@ -137,10 +141,12 @@ class Delivery:
         return self.client.chat_postMessage(unfurl_links=False, unfurl_media=False, **kwargs)
 
     def _item(self, session: Session, row: Outbox) -> Item:
+        """Read the item and end the read transaction: no connection is held during Slack calls."""
         item = session.get(Item, row.item_id)
         if item is None:
             raise ValueError(f"item {row.item_id} is gone")
         session.refresh(item)
+        session.commit()
         return item
 
     def card_context(
@@ -167,8 +173,12 @@ class Delivery:
             link = self.client.chat_getPermalink(channel=posted_channel, message_ts=ts)["permalink"]
         except SlackApiError as exc:
             log.warning("no permalink for %s: %s", row.key, _describe(exc))
-        item.card_channel, item.card_ts, item.card_permalink = posted_channel, ts, link
-        session.add(item)
+        session.execute(
+            update(Item)
+            .where(Item.id == item.id, Item.moves == row.payload.get("move", 0))
+            .values(card_channel=posted_channel, card_ts=ts, card_permalink=link)
+            .execution_options(synchronize_session=False)
+        )
         session.commit()
         return {"channel": posted_channel, "ts": ts, "permalink": link}
 
@@ -204,6 +214,7 @@ class Delivery:
         if not item.card_ts or not item.card_channel:
             raise Defer("card not posted yet")
         event = session.get(ItemEvent, row.payload["event_id"])
+        session.commit()
         if event is None:
             raise ValueError("event is gone")
         text = event_text(event, self.config)

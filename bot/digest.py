@@ -82,6 +82,7 @@ def plan(fl: Frontline, now: datetime) -> DigestPlan:
     def person(team_id: str, user: str) -> DigestFor:
         return people.setdefault((team_id, user), DigestFor(user, team_id))
 
+    workspace = fl.workspace_id()  # a Slack call the first time: before any transaction
     with Session(fl.engine, expire_on_commit=False) as session:
         open_items = list(session.exec(select(Item).where(Item.status == "open")).all())
         for item in open_items:
@@ -109,7 +110,6 @@ def plan(fl: Frontline, now: datetime) -> DigestPlan:
         by_team: dict[str, list[Item]] = defaultdict(list)
         for item in open_items:
             by_team[item.team_key].append(item)
-        workspace = fl.workspace_id()
         for team in config.teams:
             team_items = by_team.get(team.key, [])
             waits = [(now - i.informed_at).total_seconds() for i in team_items]

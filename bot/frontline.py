@@ -193,15 +193,26 @@ class Frontline:
         item_id: int | None,
         fn: Callable[[Session, Item], workflow.Change],
     ) -> workflow.Change:
-        """Load under a row lock, check who may act, apply, commit; then send what was queued."""
+        """Check who may act (may ask Slack), then load under a row lock, apply and commit.
+
+        The permission check runs before the transaction: no connection waits on Slack.
+        """
+        found = self.get_item(team_id, item_id)
+        if found is None:
+            return workflow.Change(
+                None,
+                message=copy.item_not_found(ids.item_ref(item_id) if item_id else "that item"),
+            )
+        if not self.may_act(found, user):
+            return workflow.Change(found, message=self.refusal(found))
         with session_scope(self.engine) as session:
             item = workflow.load(session, item_id, team_id)
             if item is None:
                 return workflow.Change(
-                    None,
-                    message=copy.item_not_found(ids.item_ref(item_id) if item_id else "that item"),
+                    None, message=copy.item_not_found(ids.item_ref(item_id or 0))
                 )
-            if not self.may_act(item, user):
+            if item.team_key != found.team_key and not self.may_act(item, user):
+                session.rollback()  # it moved meanwhile; the new team's rules apply
                 return workflow.Change(item, message=self.refusal(item))
             change = fn(session, item)
             if change.errors:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -46,21 +47,25 @@ class People:
         now = self.now()
         with Session(self.engine, expire_on_commit=False) as session:
             row = self._row(session, team_id, user_id)
-            if row.tz and row.tz_fetched_at and now - row.tz_fetched_at < TZ_TTL:
-                return row.tz
-            tz = None
-            try:
-                user = self.client.users_info(user=user_id).get("user") or {}
-                tz = user.get("tz")
-                ZoneInfo(tz) if tz else None
-            except (SlackApiError, ZoneInfoNotFoundError, ValueError) as exc:
-                log.warning("no timezone for %s: %s", user_id, exc)
-                tz = None
+            session.commit()
+        if row.tz and row.tz_fetched_at and now - row.tz_fetched_at < TZ_TTL:
+            return row.tz
+        tz = None
+        try:
+            user = self.client.users_info(user=user_id).get("user") or {}
+            tz = user.get("tz")
             if tz:
-                row.tz, row.tz_fetched_at = tz, now
-                session.add(row)
+                ZoneInfo(tz)
+        except (SlackApiError, ZoneInfoNotFoundError, ValueError) as exc:
+            log.warning("no timezone for %s: %s", user_id, exc)
+            tz = None
+        if tz:
+            with Session(self.engine) as session:
+                session.execute(
+                    update(Person).where(Person.id == row.id).values(tz=tz, tz_fetched_at=now)
+                )
                 session.commit()
-            return tz or row.tz or fallback
+        return tz or row.tz or fallback
 
     def set_digest(self, team_id: str, user_id: str, on: bool) -> None:
         with Session(self.engine) as session:

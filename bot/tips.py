@@ -99,10 +99,11 @@ def plan_posts(fl: Any, now: datetime) -> tuple[date, list[TipPost]]:
     if not cal.is_working_day(day) or not fl.config.tips.channels:
         return day, []
     tips = fl.tips()
+    team_id = fl.workspace_id()
     posts = []
     with Session(fl.engine) as session:
         for channel in fl.config.tips.channels:
-            tip, cycle, done = pick_for_channel(session, tips, fl.workspace_id(), channel, day, cal)
+            tip, cycle, done = pick_for_channel(session, tips, team_id, channel, day, cal)
             if not done:
                 posts.append(TipPost(channel, tip, cycle))
     return day, posts

@@ -8,24 +8,44 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import QueuePool
 from sqlmodel import Session, create_engine
 
 
 def make_engine(url: str) -> Engine:
-    """SQLite gets WAL and a busy timeout so concurrent requests wait instead of failing."""
+    """SQLite: WAL, real transactions, one connection per process; PostgreSQL: a normal pool.
+
+    pysqlite's own transaction handling does not BEGIN before a SAVEPOINT, so a nested
+    transaction would commit on its own; SQLAlchemy's documented fix is to switch the driver to
+    autocommit and emit BEGIN ourselves. BEGIN IMMEDIATE takes the write lock up front (no
+    deadlock on lock upgrade), and one pooled connection makes this process's threads queue in
+    Python, woken at once, instead of in SQLite's sleeping busy handler. Other processes (a cron
+    `frontline jobs run`) still wait through busy_timeout. Callers never hold a session across
+    a Slack call, so the single connection is only ever held for a few milliseconds.
+    """
     if url.startswith("sqlite"):
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, pool_pre_ping=True
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            poolclass=QueuePool,
+            pool_size=1,
+            max_overflow=0,
+            pool_timeout=60,
         )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn: Any) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)

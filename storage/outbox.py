@@ -102,6 +102,7 @@ def claim(session: Session, row_id: int, now: datetime) -> Outbox | None:
     row = session.get(Outbox, row_id)
     if row is not None:
         session.refresh(row)
+    session.commit()  # the caller talks to Slack next: hold no transaction meanwhile
     return row
 
 

@@ -338,3 +338,15 @@ def test_missing_file_says_to_copy_the_example(tmp_path: Path):
     assert message.startswith(f"{path}: config file not found")
     assert f"copy frontline.example.yml to {path}" in message
     assert "FRONTLINE_CONFIG" in message
+
+
+def test_admin_tip_id_clashing_with_a_builtin_is_refused_at_load():
+    import copy as _copy
+
+    from tests.conftest import CONFIG
+
+    data = _copy.deepcopy(CONFIG)
+    data["tips"]["extra"][0]["id"] = "tip-001"
+    with pytest.raises(ConfigError) as err:
+        parse_config(data, "frontline.yml")
+    assert "frontline.yml: tips: tip id 'tip-001' is already in use" in str(err.value)
