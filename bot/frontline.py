@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -41,6 +42,7 @@ class Frontline:
         *,
         now: Callable[[], datetime] = utcnow,
         membership: Membership | None = None,
+        after_ack_workers: int = 4,
     ) -> None:
         self.config = config
         self.engine = engine
@@ -49,8 +51,30 @@ class Frontline:
         self.membership = membership or Membership(client)
         self.delivery = Delivery(engine, client, config, now)
         self.people = People(engine, client, now)
+        # Slack calls that follow an ack run here, few at a time, so new acks keep the CPU.
+        self._after_ack = ThreadPoolExecutor(
+            max_workers=after_ack_workers, thread_name_prefix="after-ack"
+        )
         self._workspace: str | None = None
         self._tips: list[Tip] | None = None
+
+    def after_ack(self, fn: Callable[..., None], *args: Any) -> None:
+        """Run slow follow-up work (Slack calls) off the request path; failures are logged.
+
+        What it sends is already in the outbox, so work lost to a crash is retried by the
+        deliveries job.
+        """
+
+        def run() -> None:
+            try:
+                fn(*args)
+            except Exception:
+                log.exception("follow-up work after an ack failed")
+
+        self._after_ack.submit(run)
+
+    def close(self) -> None:
+        self._after_ack.shutdown(wait=True, cancel_futures=False)
 
     def workspace_id(self) -> str:
         """The Slack team id of this deployment's workspace (auth.test, asked once)."""

@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, update
+from sqlalchemy import and_, or_, update
 from sqlmodel import Session, col, select
 
 from bot import copy, ids, schedule_views
@@ -24,7 +24,7 @@ from storage import outbox
 from storage.db import session_scope
 from storage.models import Item
 
-SCAN_LIMIT = 5000
+PAGE = 2000
 
 
 @dataclass
@@ -42,16 +42,35 @@ class NudgePlan:
     outside_hours: list[tuple[Item, str]] = field(default_factory=list)
 
 
-def scan(session: Session, now: datetime, margin: timedelta, limit: int = SCAN_LIMIT) -> list[Item]:
-    """Open items due within the margin: an index range scan on (status, due_at)."""
-    return list(
-        session.exec(
-            select(Item)
-            .where(Item.status == "open", Item.due_at <= now + margin)
-            .order_by(col(Item.due_at))
-            .limit(limit)
-        ).all()
-    )
+def scan(session: Session, now: datetime, margin: timedelta, page: int = PAGE) -> list[Item]:
+    """Open items due within the margin that still need a nudge or an escalation.
+
+    An index range scan on (status, due_at), read in keyset pages so a large overdue backlog
+    never hides items that fall due later. Items already nudged and escalated for their
+    current deadline are filtered out in SQL.
+    """
+    found: list[Item] = []
+    after: tuple[datetime, int] | None = None
+    while True:
+        stmt = select(Item).where(
+            Item.status == "open",
+            Item.due_at <= now + margin,
+            or_(
+                col(Item.nudged_for_due_at).is_(None),
+                Item.nudged_for_due_at != Item.due_at,
+                col(Item.escalated_for_due_at).is_(None),
+                Item.escalated_for_due_at != Item.due_at,
+            ),
+        )
+        if after is not None:
+            stmt = stmt.where(
+                or_(Item.due_at > after[0], and_(Item.due_at == after[0], col(Item.id) > after[1]))
+            )
+        rows = list(session.exec(stmt.order_by(col(Item.due_at), col(Item.id)).limit(page)).all())
+        found += rows
+        if len(rows) < page:
+            return found
+        after = (rows[-1].due_at, rows[-1].id or 0)
 
 
 def plan(fl: Frontline, now: datetime) -> NudgePlan:
@@ -61,15 +80,19 @@ def plan(fl: Frontline, now: datetime) -> NudgePlan:
         due = scan(session, now, margin)
     result = NudgePlan()
     groups: dict[str, NudgeGroup] = {}
+    zones: dict[tuple[str, str], str] = {}
     for item in due:
         team = fl.team_of(item)
         if item.snoozed_until == item.due_at and now < item.due_at:
             continue  # the owner promised an update by then: no warning before the promise is due
         if item.nudged_for_due_at != item.due_at:
             if item.owner_id:
-                tz = fl.people.timezone(
-                    item.slack_team_id, item.owner_id, team.timezone or config.timezone
-                )
+                key = (item.slack_team_id, item.owner_id)
+                if key not in zones:
+                    zones[key] = fl.people.timezone(
+                        item.slack_team_id, item.owner_id, team.timezone or config.timezone
+                    )
+                tz = zones[key]
                 cal = config.calendar(team, tz=tz)
             else:
                 cal = config.calendar(team)
@@ -133,7 +156,11 @@ def _key(prefix: str, recipient: str, items: list[Item]) -> str:
 
 
 def send(fl: Frontline, p: NudgePlan, now: datetime) -> tuple[int, int, list[int]]:
-    """(nudge messages queued, escalations queued, outbox ids to send now)."""
+    """(nudge messages queued, escalations queued, outbox ids to send now).
+
+    Card refreshes are queued but left to the deliveries job: a run with hundreds of due
+    items then makes a handful of calls, not one chat.update per item inside the job.
+    """
     row_ids: list[int] = []
     nudges = escalations = 0
     for group in p.groups:
@@ -169,7 +196,7 @@ def send(fl: Frontline, p: NudgePlan, now: datetime) -> tuple[int, int, list[int
                     thread=False,
                     data={"to": group.recipient, "due": item.due_at.isoformat()},
                 )
-                row_ids += refresh_card(session, item, now)
+                refresh_card(session, item, now)
     for item, team in p.escalations:
         with session_scope(fl.engine) as session:
             if not _claim(session, item, "escalated_for_due_at"):
@@ -206,5 +233,5 @@ def send(fl: Frontline, p: NudgePlan, now: datetime) -> tuple[int, int, list[int
                 if row is not None:
                     row_ids.append(row.id or 0)
             escalations += 1
-            row_ids += refresh_card(session, fresh, now)
+            refresh_card(session, fresh, now)
     return nudges, escalations, row_ids

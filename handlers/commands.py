@@ -9,7 +9,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot import copy, ids, views
-from bot.capture import CaptureRefused
+from bot.capture import Captured, CaptureRefused
 from bot.frontline import Frontline
 from handlers.payload import team_id, user_id
 
@@ -65,16 +65,19 @@ def register(app: App, fl: Frontline) -> None:
                 copy.capture_ack(captured.ref, captured.team.name, fl.capture_reason(captured))
             )
         )
-        # After the ack: post the card, then tell the agent where it is (or that it is pending).
-        fl.deliver(captured.outbox_ids)
-        link = fl.card_link(captured.item.id or 0)
-        if link:
-            message = copy.capture_card_link(captured.ref, captured.team.name, link)
-        else:
-            message = copy.capture_card_pending(captured.ref, captured.team.name)
-        reason = fl.capture_reason(captured)
-        head = copy.capture_ack(captured.ref, captured.team.name, reason)
-        try:
-            respond(replace_original=True, **views.ephemeral(f"{head}\n{message}"))
-        except Exception:
-            log.warning("could not answer %s through response_url", captured.ref)
+        fl.after_ack(tell_where_it_went, fl, captured, respond)
+
+
+def tell_where_it_went(fl: Frontline, captured: Captured, respond: Respond) -> None:
+    """Post the card, then tell the agent where it is (or, honestly, that it is pending)."""
+    fl.deliver(captured.outbox_ids)
+    link = fl.card_link(captured.item.id or 0)
+    if link:
+        message = copy.capture_card_link(captured.ref, captured.team.name, link)
+    else:
+        message = copy.capture_card_pending(captured.ref, captured.team.name)
+    head = copy.capture_ack(captured.ref, captured.team.name, fl.capture_reason(captured))
+    try:
+        respond(replace_original=True, **views.ephemeral(f"{head}\n{message}"))
+    except Exception:
+        log.warning("could not answer %s through response_url", captured.ref)

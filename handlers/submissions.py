@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from bot import copy, ids, views
-from bot.capture import Draft
+from bot.capture import Captured, Draft
 from bot.frontline import Frontline
 from bot.workflow import Change
 from handlers.payload import metadata, state_value, team_id, user_id
@@ -78,10 +78,7 @@ def register(app: App, fl: Frontline) -> None:
                 + fl.capture_reason(captured),
             ),
         )
-        if meta.get("channel") and meta.get("ts"):
-            fl.attach_source(captured, meta["channel"], meta["ts"])
-        fl.deliver(captured.outbox_ids)
-        fl.confirm_by_dm(captured)
+        fl.after_ack(finish_capture, fl, captured, meta)
 
     @app.view(ids.VIEW_CUSTOMER_UPDATE)
     def customer_update(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -141,3 +138,11 @@ def register(app: App, fl: Frontline) -> None:
             view=views.notice_modal(copy.SNOOZE_TITLE, change.message or copy.SNOOZE_TITLE),
         )
         fl.deliver(change.outbox_ids)
+
+
+def finish_capture(fl: Frontline, captured: Captured, meta: dict[str, Any]) -> None:
+    """Keep the conversation's permalink, post the card, DM the agent the link."""
+    if meta.get("channel") and meta.get("ts"):
+        fl.attach_source(captured, meta["channel"], meta["ts"])
+    fl.deliver(captured.outbox_ids)
+    fl.confirm_by_dm(captured)

@@ -37,7 +37,7 @@ class Item(SQLModel, table=True):
     __tablename__ = "item"
     __table_args__ = (
         # The nudge scan reads open items by due time; keep it an index range scan.
-        Index("ix_item_open_due", "status", "due_at"),
+        Index("ix_item_open_due", "status", "due_at", "id"),
         Index("ix_item_reporter", "slack_team_id", "reporter_id"),
         Index("ix_item_owner", "slack_team_id", "owner_id"),
     )

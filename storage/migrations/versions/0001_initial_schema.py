@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 13:48:15.324035
+Create Date: 2026-11-24 14:02:27.582416
 """
 
 from collections.abc import Sequence
@@ -55,7 +55,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("client_key"),
     )
     with op.batch_alter_table("item", schema=None) as batch_op:
-        batch_op.create_index("ix_item_open_due", ["status", "due_at"], unique=False)
+        batch_op.create_index("ix_item_open_due", ["status", "due_at", "id"], unique=False)
         batch_op.create_index("ix_item_owner", ["slack_team_id", "owner_id"], unique=False)
         batch_op.create_index("ix_item_reporter", ["slack_team_id", "reporter_id"], unique=False)
 
