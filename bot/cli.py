@@ -137,6 +137,7 @@ def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
     _check_tokens(settings, need_signing_secret=False)
     config = _config(settings)
     from bot.app import create_app
+    from bot.frontline import WorkspaceUnknown
     from bot.jobs import run_job
     from storage.migrate import upgrade
 
@@ -145,7 +146,15 @@ def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
     now = (lambda: at) if at is not None else None
     kwargs = {"now": now} if now else {}
     app = create_app(settings, config, listeners=[], verify_token=False, **kwargs)
-    report = run_job(app.frontline, args.job, dry_run=args.dry_run)
+    try:
+        report = run_job(app.frontline, args.job, dry_run=args.dry_run)
+    except WorkspaceUnknown as exc:
+        print(
+            f"frontline: {args.job}: could not ask Slack which workspace this is ({exc}); "
+            "nothing was sent, run the job again later",
+            file=sys.stderr,
+        )
+        return 1
     for line in report.lines:
         print(line)
     print(report.summary)

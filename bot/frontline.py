@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -27,6 +27,10 @@ from storage.db import session_scope
 from storage.models import Item
 
 log = logging.getLogger(__name__)
+
+
+class WorkspaceUnknown(RuntimeError):
+    """Slack did not tell us which workspace this is; nothing may be claimed or sent."""
 
 
 def utcnow() -> datetime:
@@ -77,13 +81,19 @@ class Frontline:
         self._after_ack.shutdown(wait=True, cancel_futures=False)
 
     def workspace_id(self) -> str:
-        """The Slack team id of this deployment's workspace (auth.test, asked once)."""
+        """The Slack team id of this deployment's workspace (auth.test, asked once).
+
+        Jobs key their claims with it, so a guess would let a second run send again:
+        when Slack cannot say, the job stops instead (WorkspaceUnknown).
+        """
         if self._workspace is None:
             try:
-                self._workspace = str(self.client.auth_test().get("team_id") or "")
-            except SlackApiError as exc:
-                log.warning("auth.test failed: %s", exc.response.get("error"))
-                return ""
+                team = str(self.client.auth_test().get("team_id") or "")
+            except (SlackApiError, SlackClientError, OSError) as exc:
+                raise WorkspaceUnknown(str(exc).splitlines()[0][:200]) from None
+            if not team:
+                raise WorkspaceUnknown("auth.test returned no team_id")
+            self._workspace = team
         return self._workspace
 
     # --- tips -----------------------------------------------------------------------------------

@@ -15,7 +15,9 @@ from sqlmodel import Session, select
 
 from storage.models import Outbox
 
-LEASE = timedelta(seconds=90)
+# Longer than the slowest send (two Retry-After waits plus timeouts), so a live sender is never
+# overtaken; a sender that died is retried once its lease has run out.
+LEASE = timedelta(minutes=10)
 
 
 def enqueue(
