@@ -13,7 +13,7 @@ from bot import copy, ids
 from bot.clock import add_business_time
 from bot.config import FrontlineConfig, Team
 from bot.routing import RouteDecision, route
-from bot.text import inert, one_line, truncate
+from bot.text import inert, one_line, readable, truncate
 from storage import outbox
 from storage.models import Item, ItemEvent
 
@@ -77,12 +77,12 @@ def parse_command(text: str, config: FrontlineConfig) -> Draft:
     body = CHANNEL_MENTION.sub(
         lambda m: "" if config.team_by_channel(m.group(1)) else m.group(0), body
     )
-    body = one_line(body)
+    body = one_line(readable(body))
     if not body:
         raise CaptureRefused(copy.ERR_EMPTY_COMMAND, "summary")
     summary, details = body, ""
     if len(body) > SUMMARY_MAX:
-        summary, details = truncate(body, SUMMARY_MAX), text.strip()
+        summary, details = truncate(body, SUMMARY_MAX), readable(text).strip()
     return Draft(summary=summary, details=details, team_key=explicit, unknown_tag=unknown)
 
 

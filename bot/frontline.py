@@ -20,7 +20,7 @@ from bot.config import FrontlineConfig, Team
 from bot.delivery import Delivery, SendReport
 from bot.membership import Membership
 from bot.people import People
-from bot.text import inert
+from bot.text import inert, readable
 from bot.tip_library import Tip, load_builtin_tips, merge_tips
 from bot.tips import tip_of_the_day
 from storage.db import session_scope
@@ -133,6 +133,9 @@ class Frontline:
                 now=self.now(),
                 picked=picked,
             )
+
+    def readable(self, text: str) -> str:
+        return readable(text)
 
     def validate(self, draft: Draft) -> dict[str, str]:
         return capture.validate(draft, self.config)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 ELLIPSIS = "…"
 
 
@@ -36,3 +38,34 @@ def plain(text: str, limit: int) -> str:
 
 def one_line(text: str) -> str:
     return " ".join(text.split())
+
+
+_SLACK_MARKUP = re.compile(r"<([^<>]*)>")
+
+
+def _readable_token(inner: str) -> str:
+    target, _, label = inner.partition("|")
+    if target.startswith("@"):
+        return "@" + (label or target[1:])
+    if target.startswith("#"):
+        return "#" + (label or target[1:])
+    if target.startswith("!subteam^"):
+        return label or "@group"
+    if target.startswith("!date^"):
+        return label or target
+    if target.startswith("!"):
+        return "@" + target[1:]
+    address = target.removeprefix("mailto:")
+    if label and label not in (target, address):
+        return f"{label} ({address})"
+    return address
+
+
+def readable(text: str) -> str:
+    """Slack's wire format (`<@U1|ann>`, `<!here>`, `<url|label>`, &amp;) as plain words.
+
+    What an agent typed is stored the way a person reads it; a disguised link shows its real
+    address next to its label, and nothing left is markup that could ping or hide a link.
+    """
+    plain_text = _SLACK_MARKUP.sub(lambda m: _readable_token(m.group(1)), text)
+    return plain_text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

@@ -19,7 +19,7 @@ def register(app: App, fl: Frontline) -> None:
     def from_message(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
         message = body.get("message") or {}
-        text = (message.get("text") or "").strip()
+        text = fl.readable(message.get("text") or "").strip()
         first_line = text.splitlines()[0] if text else ""
         draft = views.CaptureDraft(
             summary=first_line,

@@ -214,6 +214,7 @@ def running(
     yield run
     run.server.close()
     run.thread.join(timeout=5)
+    run.frontline.close()  # let after-ack work finish before the fake Slack goes away
     run.engine.dispose()
 
 

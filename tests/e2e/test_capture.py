@@ -142,7 +142,11 @@ def test_user_text_is_inert_in_the_card(running, fake_slack):
     [post] = fake_slack.wait_for("chat.postMessage")
     parsed = mrkdwn_texts(post.args["blocks"]) + "\n" + post.args["text"]
     assert "<!channel>" not in parsed and "<@U999>" not in parsed and "<https://evil" not in parsed
-    assert "&lt;!channel&gt; &lt;@U999&gt;" in post.args["text"]
+    assert "@channel @U999 see bank (https://evil.example) refund now" in post.args["text"]
+    assert (
+        items(running.engine)[0].summary
+        == "@channel @U999 see bank (https://evil.example) refund now"
+    )
     header = post.args["blocks"][0]
     assert header["type"] == "header" and header["text"]["type"] == "plain_text"
     assert post.args.get("unfurl_links") in (False, "0", "false")

@@ -210,3 +210,24 @@ def test_a_team_tag_alone_is_refused(text: str):
 def test_mention_of_a_non_team_channel_is_not_reported_as_a_tag():
     draft = parse_command("Refund asked in <#C0RANDOM|random> twice", ORG)
     assert draft.unknown_tag is None
+
+
+@pytest.mark.parametrize(
+    "wire,shown",
+    [
+        ("<@U123|ann> asked", "@ann asked"),
+        ("ping <@U123>", "ping @U123"),
+        ("<!here> and <!channel>", "@here and @channel"),
+        ("<!subteam^S1|@billing-team> please", "@billing-team please"),
+        ("see <https://evil.example|your bank>", "see your bank (https://evil.example)"),
+        ("plain <https://acme.example>", "plain https://acme.example"),
+        ("mail <mailto:a@b.co|a@b.co>", "mail a@b.co"),
+        ("in <#C0RANDOM|random>", "in #random"),
+        ("1 &lt; 2 &amp;&amp; 3 &gt; 2", "1 < 2 && 3 > 2"),
+    ],
+)
+def test_readable_turns_slack_markup_into_plain_words(wire, shown):
+    from bot.text import readable
+
+    assert readable(wire) == shown
+    assert "<" not in escape(readable(wire))
