@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot import copy, ids
@@ -15,6 +14,7 @@ from bot.config import FrontlineConfig, Team
 from bot.routing import RouteDecision, route
 from bot.text import inert, one_line, readable, truncate
 from storage import outbox
+from storage.db import insert_once
 from storage.models import Item, ItemEvent
 
 TAG = re.compile(r"(?<![\w&<])#([A-Za-z0-9][A-Za-z0-9_-]{0,31})\b")
@@ -163,11 +163,7 @@ def store(
         informed_at=now,
     )
     item.due_at = due_for(item, team, config, now)
-    try:
-        with session.begin_nested():
-            session.add(item)
-            session.flush()
-    except IntegrityError:  # the same request raced us here: return what it stored
+    if not insert_once(session, item):  # the same request raced us here: return what it stored
         existing = session.exec(select(Item).where(Item.client_key == client_key)).one()
         return Captured(existing, False, None, (), config.team(existing.team_key) or team)
     assert item.id is not None

@@ -11,9 +11,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from storage.db import insert_once
 from storage.models import Person
 
 log = logging.getLogger(__name__)
@@ -32,11 +32,7 @@ class People:
         ).first()
         if row is None:
             row = Person(slack_team_id=team_id, user_id=user_id)
-            try:
-                with session.begin_nested():
-                    session.add(row)
-                    session.flush()
-            except IntegrityError:
+            if not insert_once(session, row):
                 row = session.exec(
                     select(Person).where(Person.slack_team_id == team_id, Person.user_id == user_id)
                 ).one()

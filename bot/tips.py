@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from bot.clock import BusinessCalendar
 from bot.tip_library import Tip
+from storage.db import insert_once
 from storage.models import TipShown
 
 EPOCH = date(2026, 1, 5)  # a Monday; working days are counted from here
@@ -76,13 +76,7 @@ def record_shown(
     row = TipShown(
         slack_team_id=team_id, channel=channel, day=day.isoformat(), tip_id=tip.id, cycle=cycle
     )
-    try:
-        with session.begin_nested():
-            session.add(row)
-            session.flush()
-    except IntegrityError:
-        return False
-    return True
+    return insert_once(session, row)
 
 
 @dataclass

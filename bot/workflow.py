@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot import copy, ids, views
@@ -18,6 +17,7 @@ from bot.capture import due_for, lead_alerts
 from bot.config import FrontlineConfig, Team
 from bot.text import inert
 from storage import outbox
+from storage.db import insert_once
 from storage.models import Item, ItemEvent
 
 OUTCOMES = tuple(copy.OUTCOME_LABELS)
@@ -62,25 +62,18 @@ def record(
         dedupe_key=dedupe_key,
         created_at=now,
     )
-    try:
-        with session.begin_nested():
-            session.add(event)
-            session.flush()
-    except IntegrityError:
+    if not insert_once(session, event):
         return None, []
     rows: list[int] = []
     if thread:
-        row = outbox.enqueue(
+        rows += outbox.queue(
             session,
+            item,
             key=f"thread:{event.id}",
             kind="thread",
-            team_id=item.slack_team_id,
             now=now,
-            item_id=item.id,
             payload={"event_id": event.id},
         )
-        if row and row.id:
-            rows.append(row.id)
     return event, rows
 
 
@@ -174,25 +167,21 @@ def reassign(
     item.nudged_for_due_at = item.escalated_for_due_at = item.snoozed_until = None
     session.add(item)
     rows: list[int] = []
-    new_card = outbox.enqueue(
+    rows += outbox.queue(
         session,
+        item,
         key=f"card:{item.id}:{item.moves}",
         kind="card",
-        team_id=item.slack_team_id,
         now=now,
-        item_id=item.id,
         payload={"channel": target.channel, "move": item.moves},
     )
-    if new_card and new_card.id:
-        rows.append(new_card.id)
     if old_channel and old_ts:
-        moved = outbox.enqueue(
+        rows += outbox.queue(
             session,
+            item,
             key=f"card-moved:{item.id}:{item.moves}",
             kind="card_moved",
-            team_id=item.slack_team_id,
             now=now,
-            item_id=item.id,
             payload={
                 "channel": old_channel,
                 "ts": old_ts,
@@ -200,8 +189,6 @@ def reassign(
                 "move": item.moves,
             },
         )
-        if moved and moved.id:
-            rows.append(moved.id)
     _, thread_rows = record(
         session,
         item,
@@ -254,21 +241,18 @@ def resolve(
     text = copy.reporter_resolved(
         ref, inert(item.summary, 300), label, f"<@{actor}>", inert(note, 2500).replace("\n", "\n>")
     )
-    dm = outbox.enqueue(
+    rows += outbox.queue(
         session,
+        item,
         key=f"resolved-dm:{item.id}",
         kind="dm",
-        team_id=item.slack_team_id,
         now=now,
-        item_id=item.id,
         payload={
             "user": item.reporter_id,
             "text": copy.reporter_resolved_fallback(ref, label),
             "blocks": views.text_blocks(text),
         },
     )
-    if dm and dm.id:
-        rows.append(dm.id)
     return Change(item, True, outbox_ids=rows + refresh_card(session, item, now))
 
 

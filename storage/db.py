@@ -8,8 +8,9 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import QueuePool
-from sqlmodel import Session, create_engine
+from sqlmodel import Session, SQLModel, create_engine
 
 
 def make_engine(url: str) -> Engine:
@@ -61,6 +62,20 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def insert_once(session: Session, row: SQLModel) -> bool:
+    """Insert under a savepoint; False when a unique key says it is already there.
+
+    Claims are made this way: of two processes inserting the same key, exactly one wins.
+    """
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        return False
+    return True
 
 
 def ping(engine: Engine) -> bool:

@@ -10,10 +10,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, or_, update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from storage.models import Outbox
+from storage.db import insert_once
+from storage.models import Item, Outbox
 
 # Longer than the slowest send (two Retry-After waits plus timeouts), so a live sender is never
 # overtaken; a sender that died is retried once its lease has run out.
@@ -43,13 +43,7 @@ def enqueue(
         next_attempt_at=now,
         created_at=now,
     )
-    try:
-        with session.begin_nested():
-            session.add(row)
-            session.flush()
-    except IntegrityError:
-        return None
-    return row
+    return row if insert_once(session, row) else None
 
 
 def enqueue_refresh(
@@ -168,3 +162,25 @@ def purge_done(session: Session, before: datetime) -> int:
     )
     session.commit()
     return result.rowcount or 0
+
+
+def queue(
+    session: Session,
+    item: Item,
+    *,
+    key: str,
+    kind: str,
+    now: datetime,
+    payload: dict[str, Any] | None = None,
+) -> list[int]:
+    """Queue a message about an item in the item's workspace; [] when the key was queued before."""
+    row = enqueue(
+        session,
+        key=key,
+        kind=kind,
+        team_id=item.slack_team_id,
+        now=now,
+        payload=payload,
+        item_id=item.id,
+    )
+    return [row.id] if row is not None and row.id else []
