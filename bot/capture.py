@@ -177,42 +177,37 @@ def store(
             data={"team": team.key, "how": decision.how, "score": decision.score},
         )
     )
-    rows = [
-        outbox.enqueue(
-            session,
-            key=f"card:{item.id}:0",
-            kind="card",
-            team_id=team_id,
-            now=now,
-            item_id=item.id,
-            payload={"channel": team.channel, "move": 0},
-        )
-    ]
+    rows = outbox.queue(
+        session,
+        item,
+        key=f"card:{item.id}:0",
+        kind="card",
+        now=now,
+        payload={"channel": team.channel, "move": 0},
+    )
     if item.urgency == "high":
         rows += lead_alerts(session, item, team, now)
     session.flush()
-    return Captured(item, True, decision, tuple(r.id for r in rows if r and r.id), team)
+    return Captured(item, True, decision, tuple(rows), team)
 
 
-def lead_alerts(session: Session, item: Item, team: Team, now: datetime) -> list:
+def lead_alerts(session: Session, item: Item, team: Team, now: datetime) -> list[int]:
+    """High urgency: each lead of the owning team gets a DM with the card's link once it exists."""
     ref = ids.item_ref(item.id or 0)
     template = copy.lead_high_urgency(ref, inert(team.name, 80), inert(item.summary, 300), "{link}")
-    rows = []
+    rows: list[int] = []
     for lead in team.leads:
-        rows.append(
-            outbox.enqueue(
-                session,
-                key=f"lead-high:{item.id}:{team.key}:{lead}",
-                kind="dm",
-                team_id=item.slack_team_id,
-                now=now,
-                item_id=item.id,
-                payload={
-                    "user": lead,
-                    "text": copy.lead_high_urgency_fallback(ref, team.name),
-                    "template": template,
-                    "with_card_link": True,
-                },
-            )
+        rows += outbox.queue(
+            session,
+            item,
+            key=f"lead-high:{item.id}:{team.key}:{lead}",
+            kind="dm",
+            now=now,
+            payload={
+                "user": lead,
+                "text": copy.lead_high_urgency_fallback(ref, team.name),
+                "template": template,
+                "with_card_link": True,
+            },
         )
     return rows

@@ -103,6 +103,7 @@ def team_line(key: str, name: str, channel: str, keywords: list[str], hours: str
 
 # --- card --------------------------------------------------------------------------------------
 CARD_TAKE = "Take it"
+CARD_TAKE_OVER = "Take over"
 CARD_CUSTOMER_UPDATED = "Customer updated"
 CARD_REASSIGN = "Reassign"
 CARD_RESOLVE = "Resolve"
@@ -148,6 +149,9 @@ REASSIGN_SUBMIT = "Move it"
 REASSIGN_TEAM = "Which team owns this?"
 REASSIGN_NOTE = "Why (optional)"
 ERR_SAME_TEAM = "It is already with that team."
+NO_OTHER_TEAM = (
+    "There is no other team configured to move it to. An admin can add teams in frontline.yml."
+)
 RESOLVE_TITLE = "Resolve"
 RESOLVE_SUBMIT = "Resolve"
 RESOLVE_OUTCOME = "Outcome"

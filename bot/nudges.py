@@ -15,10 +15,9 @@ from sqlalchemy import and_, or_, update
 from sqlmodel import Session, col, select
 
 from bot import copy, ids, schedule_views
-from bot.clock import business_time_between
+from bot.clock import business_time_between, format_duration
 from bot.config import Team
 from bot.frontline import Frontline
-from bot.text import inert
 from bot.workflow import record, refresh_card
 from storage import outbox
 from storage.db import session_scope
@@ -204,7 +203,7 @@ def send(fl: Frontline, p: NudgePlan, now: datetime) -> tuple[int, int, list[int
             fresh = session.get(Item, item.id)
             if fresh is None:
                 continue
-            waited = now - fresh.informed_at
+            waited = format_duration(now - fresh.informed_at)
             _, thread_rows = record(
                 session,
                 fresh,
@@ -215,23 +214,18 @@ def send(fl: Frontline, p: NudgePlan, now: datetime) -> tuple[int, int, list[int
             )
             row_ids += thread_rows
             for lead in team.leads:
-                row = outbox.enqueue(
+                row_ids += outbox.queue(
                     session,
+                    fresh,
                     key=f"escalate:{fresh.id}:{fresh.due_at.isoformat()}:{lead}",
                     kind="post",
-                    team_id=fresh.slack_team_id,
                     now=now,
-                    item_id=fresh.id,
                     payload={
                         "channel": lead,
-                        "text": copy.escalation_fallback(
-                            ids.item_ref(fresh.id or 0), inert(str(waited), 40)
-                        ),
+                        "text": copy.escalation_fallback(ids.item_ref(fresh.id or 0), waited),
                         "blocks": schedule_views.escalation_blocks(fresh, team, now),
                     },
                 )
-                if row is not None:
-                    row_ids.append(row.id or 0)
             escalations += 1
             refresh_card(session, fresh, now)
     return nudges, escalations, row_ids

@@ -136,8 +136,10 @@ def card_blocks(item: Item, ctx: CardContext) -> list[dict[str, Any]]:
         ButtonElement(text=pt(copy.CARD_REASSIGN), action_id=ids.ACTION_REASSIGN, value=value),
         ButtonElement(text=pt(copy.CARD_RESOLVE), action_id=ids.ACTION_RESOLVE, value=value),
     ]
-    if item.owner_id:
-        buttons[0] = ButtonElement(text=pt(copy.CARD_TAKE), action_id=ids.ACTION_TAKE, value=value)
+    if item.owner_id:  # someone has it: the first button becomes a quieter "Take over"
+        buttons[0] = ButtonElement(
+            text=pt(copy.CARD_TAKE_OVER), action_id=ids.ACTION_TAKE, value=value
+        )
     blocks.append(ActionsBlock(block_id=ids.BLOCK_CARD_ACTIONS, elements=buttons))
     return to_dicts(blocks)
 
@@ -282,6 +284,8 @@ def customer_update_modal(item: Item) -> dict[str, Any]:
 
 def reassign_modal(item: Item, teams: Sequence[Team]) -> dict[str, Any]:
     others = [t for t in teams if t.key != item.team_key]
+    if not others:
+        return notice_modal(copy.REASSIGN_TITLE, copy.NO_OTHER_TEAM)
     note = PlainTextInputElement(action_id="note", multiline=True, max_length=1000)
     return _item_modal(
         ids.VIEW_REASSIGN,

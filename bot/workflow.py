@@ -200,7 +200,7 @@ def reassign(
         dedupe_key=dedupe_key,
     )
     if item.urgency == "high":
-        rows += [r.id for r in lead_alerts(session, item, target, now) if r and r.id]
+        rows += lead_alerts(session, item, target, now)
     return Change(item, True, outbox_ids=rows + thread_rows)
 
 

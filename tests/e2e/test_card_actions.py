@@ -38,6 +38,8 @@ def test_take_sets_owner_updates_card_and_threads_history(running, fake_slack):
     [update] = fake_slack.wait_for("chat.update")
     assert update.args["ts"] == item.card_ts and update.args["channel"] == "C0BILLING"
     assert "*Owner*\n<@UBILL1>" in block_text(update.args["blocks"])
+    buttons = next(b for b in update.args["blocks"] if b["type"] == "actions")["elements"]
+    assert buttons[0]["text"]["text"] == "Take over" and "style" not in buttons[0]
     [note] = eventually(lambda: thread_posts(fake_slack, item))
     assert "<@UBILL1> took it" in note.args["text"]
     assert items(running.engine)[0].owner_id == "UBILL1"

@@ -92,6 +92,7 @@ def test_nudges_reach_channel_then_owner_once_then_leads_once(running, fake_slac
     [escalation] = posts_to(fake_slack, "ULEADB")
     text = block_text(escalation.args["blocks"])
     assert "FB-1" in text and "Owner: <@UBILL1>" in text and "has waited 24h 5m" in text
+    assert escalation.args["text"] == "FB-1: customer waiting 24h 5m, escalated to leads"
     assert [e.kind for e in events(running.engine, 1)].count("escalated") == 1
 
     # the customer is updated: the clock restarts, and the new deadline gets its own nudge

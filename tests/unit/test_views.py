@@ -126,6 +126,13 @@ def test_modals_respect_title_and_metadata_limits():
     assert json.loads(reassign["private_metadata"]) == {"item": 1}
 
 
+def test_reassign_with_no_other_team_explains_instead_of_an_empty_menu():
+    only = parse_config({**CONFIG, "teams": [CONFIG["teams"][2]]}, "one.yml")
+    view = views.reassign_modal(make_item(team_key="support-ops"), only.teams)
+    assert "callback_id" not in view and "submit" not in view
+    assert "no other team" in view["blocks"][0]["text"]["text"]
+
+
 def test_tip_and_digest_blocks_render_every_tip():
     for tip in load_builtin_tips():
         blocks = schedule_views.tip_blocks(tip)
