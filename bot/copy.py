@@ -49,6 +49,10 @@ def capture_card_link(item_ref: str, team_name: str, link: str) -> str:
     return f"*{item_ref}* is on <{link}|{team_name}'s board>. You will hear from me when they close it."
 
 
+def capture_card_posted(item_ref: str, team_name: str, channel: str) -> str:
+    return f"*{item_ref}* is on {team_name}'s board in <#{channel}>. You will hear from me when they close it."
+
+
 def capture_card_pending(item_ref: str, team_name: str) -> str:
     return (
         f"*{item_ref}* is saved, but Slack did not accept the card for {team_name} yet. "

@@ -26,6 +26,7 @@ from storage.models import Item, ItemEvent, Outbox
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 20
+LINK_WAIT_ATTEMPTS = 4  # a DM waits this many tries for the card's link, then goes without
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_MAX = timedelta(hours=1)
 
@@ -168,19 +169,27 @@ class Delivery:
         )
         ts = resp["ts"]
         posted_channel = resp.get("channel", channel)
-        link = None
+        result = {"channel": posted_channel, "ts": ts, "permalink": None}
+        # Record the card at once and mark the row sent: from here on, no failure may lead to
+        # a second card. A missing permalink only costs the "open the card" links.
+        self._set_card(session, item, row, card_channel=posted_channel, card_ts=ts)
+        outbox.finish(session, row, self.now(), result)
         try:
             link = self.client.chat_getPermalink(channel=posted_channel, message_ts=ts)["permalink"]
-        except SlackApiError as exc:
+            self._set_card(session, item, row, card_permalink=link)
+            result["permalink"] = link
+        except Exception as exc:
             log.warning("no permalink for %s: %s", row.key, _describe(exc))
+        return result
+
+    def _set_card(self, session: Session, item: Item, row: Outbox, **values: Any) -> None:
         session.execute(
             update(Item)
             .where(Item.id == item.id, Item.moves == row.payload.get("move", 0))
-            .values(card_channel=posted_channel, card_ts=ts, card_permalink=link)
+            .values(**values)
             .execution_options(synchronize_session=False)
         )
         session.commit()
-        return {"channel": posted_channel, "ts": ts, "permalink": link}
 
     def _send_card_refresh(self, session: Session, row: Outbox) -> dict[str, Any]:
         item = self._item(session, row)
@@ -192,6 +201,20 @@ class Delivery:
             text=views.card_text(item),
             blocks=views.card_blocks(item, self.card_context(item)),
         )
+        if not item.card_permalink:  # the first try failed: links in DMs and Home need it
+            try:
+                link = self.client.chat_getPermalink(
+                    channel=item.card_channel, message_ts=item.card_ts
+                )["permalink"]
+                session.execute(
+                    update(Item)
+                    .where(Item.id == item.id, Item.card_ts == item.card_ts)
+                    .values(card_permalink=link)
+                    .execution_options(synchronize_session=False)
+                )
+                session.commit()
+            except Exception as exc:
+                log.warning("still no permalink for %s: %s", row.key, _describe(exc))
         return {"channel": item.card_channel, "ts": item.card_ts}
 
     def _send_card_moved(self, session: Session, row: Outbox) -> dict[str, Any]:
@@ -231,9 +254,11 @@ class Delivery:
         text, blocks = p["text"], p.get("blocks")
         if p.get("with_card_link") and row.item_id is not None:
             item = self._item(session, row)
-            if not item.card_permalink:
+            if item.card_permalink:
+                blocks = views.text_blocks(p["template"].replace("{link}", item.card_permalink))
+            elif row.attempts < LINK_WAIT_ATTEMPTS:
                 raise Defer("card link not known yet")
-            blocks = views.text_blocks(p["template"].replace("{link}", item.card_permalink))
+            # the card is stuck (channel missing?): the person hears about it without the link
         resp = self._post(channel=p["user"], text=text, blocks=blocks)
         return {"channel": resp.get("channel"), "ts": resp["ts"]}
 

@@ -165,6 +165,18 @@ class Frontline:
             item = session.get(Item, item_id)
             return item.card_permalink if item else None
 
+    def where_it_went(self, captured: Captured) -> str:
+        """The follow-up for the agent: the card's link, or honestly that it is still pending."""
+        with Session(self.engine) as session:
+            item = session.get(Item, captured.item.id)
+            posted, link = bool(item and item.card_ts), item.card_permalink if item else None
+        team = inert(captured.team.name, 80)
+        if link:
+            return copy.capture_card_link(captured.ref, team, link)
+        if posted:
+            return copy.capture_card_posted(captured.ref, team, captured.team.channel)
+        return copy.capture_card_pending(captured.ref, team)
+
     def permalink(self, channel: str, ts: str) -> str | None:
         try:
             return self.client.chat_getPermalink(channel=channel, message_ts=ts)["permalink"]

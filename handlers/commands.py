@@ -71,11 +71,7 @@ def register(app: App, fl: Frontline) -> None:
 def tell_where_it_went(fl: Frontline, captured: Captured, respond: Respond) -> None:
     """Post the card, then tell the agent where it is (or, honestly, that it is pending)."""
     fl.deliver(captured.outbox_ids)
-    link = fl.card_link(captured.item.id or 0)
-    if link:
-        message = copy.capture_card_link(captured.ref, captured.team.name, link)
-    else:
-        message = copy.capture_card_pending(captured.ref, captured.team.name)
+    message = fl.where_it_went(captured)
     head = copy.capture_ack(captured.ref, captured.team.name, fl.capture_reason(captured))
     try:
         respond(replace_original=True, **views.ephemeral(f"{head}\n{message}"))

@@ -183,3 +183,16 @@ def test_home_tab_lists_what_i_logged(running, fake_slack):
     assert publish.args["user_id"] == "UAGENT"
     home = block_text(publish.args["view"]["blocks"])
     assert "FB-1" in home and "Invoices should show PO numbers" in home
+
+
+def test_card_posted_but_permalink_failing_is_not_posted_twice(running, fake_slack):
+    fake_slack.fail_next("chat.getPermalink", status=500, times=2)
+    running.slack.command("Invoice totals are rounded wrongly #billing")
+    [reply] = fake_slack.wait_for("response_url", timeout=10)
+    assert "is on Billing's board in <#C0BILLING>" in reply.args["text"]
+    assert "did not accept" not in reply.args["text"]
+    running.frontline.delivery.drain()
+    assert len([c for c in fake_slack.calls_to("chat.postMessage") if not c.failed]) == 1
+    item = items(running.engine)[0]
+    assert item.card_ts and item.card_permalink is None
+    assert {r.status for r in outbox_rows(running.engine)} == {"done"}

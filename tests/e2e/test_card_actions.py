@@ -307,3 +307,32 @@ def test_message_shortcut_prefills_modal_and_keeps_permalink(running, fake_slack
     )
     assert "archives/C0AGENTS/p1759999999000200" in block_text(card[0].args["blocks"])
     assert items(running.engine)[0].source_permalink.endswith("p1759999999000200")
+
+
+def test_lead_hears_about_high_urgency_even_when_the_card_is_stuck(running, fake_slack, clock):
+    from datetime import timedelta
+
+    fake_slack.broken_channels["C0BILLING"] = "channel_not_found"
+    values = {
+        "fb_summary": {"summary": text_value("Charged twice for March")},
+        "fb_kind": {"kind": option_value("problem")},
+        "fb_urgency": {"urgency": option_value("high", "radio_buttons")},
+    }
+    running.slack.view_submission("feedback_capture", values, user="UAGENT", view_id="VSTUCK")
+    eventually(lambda: fake_slack.calls_to("chat.postMessage"))
+
+    def lead_dms():
+        return [
+            c
+            for c in fake_slack.calls_to("chat.postMessage")
+            if c.args["channel"] == "ULEADB" and not c.failed
+        ]
+
+    for _ in range(6):
+        clock.advance(timedelta(minutes=2))
+        running.frontline.delivery.drain()
+        assert len(lead_dms()) <= 1
+    [dm] = lead_dms()
+    assert dm.args["text"] == "High-urgency feedback FB-1 for Billing"
+    assert "archives" not in str(dm.args.get("blocks"))  # no card to link to yet
+    assert items(running.engine)[0].card_ts is None

@@ -110,6 +110,8 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.users: dict[str, dict] = {}
         self.channel_members: dict[str, list[str]] = {}
+        # channel -> error: posts there keep failing (a deleted channel, a bot not invited)
+        self.broken_channels: dict[str, str] = {}
         self.messages: dict[tuple[str, str], dict] = {}
         self._lock = threading.Lock()
         self._failures: dict[str, deque[_Failure]] = {}
@@ -197,6 +199,7 @@ class FakeSlack:
         with self._lock:
             self.calls.clear()
             self._failures.clear()
+            self.broken_channels.clear()
 
     def fail_next(
         self,
@@ -225,6 +228,9 @@ class FakeSlack:
             failure = pending.popleft() if pending else None
             if pending is not None and not pending:
                 del self._failures[method]
+            broken = self.broken_channels.get(str(args.get("channel", "")))
+            if failure is None and broken and method in ("chat.postMessage", "chat.update"):
+                failure = _Failure(200, broken, None)
             self.calls.append(Call(method, args, token, time.time(), failed=failure is not None))
         if failure is not None:
             return self._failure_reply(failure)
