@@ -110,6 +110,8 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.users: dict[str, dict] = {}
         self.channel_members: dict[str, list[str]] = {}
+        # where apps.connections.open sends Socket Mode clients (a FakeSocketMode url)
+        self.socket_mode_url: str | None = None
         # channel -> error: posts there keep failing (a deleted channel, a bot not invited)
         self.broken_channels: dict[str, str] = {}
         self.messages: dict[tuple[str, str], dict] = {}
@@ -236,6 +238,10 @@ class FakeSlack:
             return self._failure_reply(failure)
         if method == "response_url":
             return _json_reply({"ok": True})
+        if method == "apps.connections.open":
+            if not self.socket_mode_url:
+                return _json_reply({"ok": False, "error": "invalid_auth"})
+            return _json_reply({"ok": True, "url": self.socket_mode_url})
         handler = _METHODS.get(method)
         return handler(self, args) if handler else _json_reply({"ok": True})
 

@@ -1,0 +1,75 @@
+"""`frontline run` with SLACK_APP_TOKEN: Socket Mode, the default the manifest sets up."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+
+import pytest
+
+from tests.conftest import BOT_TOKEN
+from tests.e2e.test_cli import FRONTLINE, env_for
+from tests.support.fake_socket_mode import FakeSocketMode
+
+APP_TOKEN = "xapp-1-A0FRONT-1234-abcdef"
+
+
+@pytest.fixture
+def socket_mode(fake_slack):
+    server = FakeSocketMode().start()
+    fake_slack.socket_mode_url = server.url
+    yield server
+    fake_slack.socket_mode_url = None
+    server.stop()
+
+
+def test_socket_mode_serves_feedback_without_a_public_url(
+    tmp_path, config_file, fake_slack, socket_mode
+):
+    env = env_for(
+        tmp_path,
+        config_file,
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_APP_TOKEN=APP_TOKEN,
+        SLACK_API_URL=fake_slack.url,
+    )  # no signing secret: Socket Mode needs none
+    proc = subprocess.Popen(
+        [FRONTLINE, "run", "--no-scheduler"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        socket_mode.wait_connected(timeout=30)
+        [opened] = fake_slack.calls_to("apps.connections.open")
+        assert opened.token == APP_TOKEN
+        ack = socket_mode.push(
+            "slash_commands",
+            {
+                "token": "legacy",
+                "team_id": "T0ACME",
+                "team_domain": "acme",
+                "channel_id": "C0AGENTS",
+                "channel_name": "agents",
+                "user_id": "UAGENT",
+                "user_name": "agent",
+                "command": "/feedback",
+                "text": "Customer asks for refunds by bank transfer",
+                "api_app_id": "A0FRONT",
+                "response_url": fake_slack.response_url("sm1"),
+                "trigger_id": "1334.sm.1",
+            },
+        )
+        assert "FB-1" in ack["payload"]["text"] and "Billing" in ack["payload"]["text"]
+        [card] = fake_slack.wait_for("chat.postMessage", timeout=10)
+        assert card.args["channel"] == "C0BILLING"
+        [follow_up] = fake_slack.wait_for("response_url", timeout=10)
+        assert "https://acme.slack.com/archives/C0BILLING/p" in follow_up.args["text"]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
