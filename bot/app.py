@@ -24,6 +24,10 @@ log = logging.getLogger(__name__)
 Register = Callable[[App, Frontline], None]
 
 
+def _not_token_warning(record: logging.LogRecord) -> bool:
+    return "will be unused" not in record.getMessage()
+
+
 @dataclass
 class FrontlineApp:
     bolt: App
@@ -55,6 +59,10 @@ def create_app(
     client = make_client(token, settings.api_url)
     engine = engine or make_engine(settings.database_url)
     frontline = Frontline(config, engine, client, now=now)
+    bolt_log = logging.getLogger("frontline.bolt")
+    # Bolt also reads SLACK_BOT_TOKEN from the environment and warns that our client's token
+    # wins; that is intended here, so the warning would only confuse an admin reading logs.
+    bolt_log.addFilter(_not_token_warning)
     bolt = App(
         client=client,
         signing_secret=secret,
@@ -63,7 +71,7 @@ def create_app(
         listener_executor=ThreadPoolExecutor(max_workers=workers, thread_name_prefix="listener"),
         request_verification_enabled=True,
         process_before_response=False,
-        logger=logging.getLogger("frontline.bolt"),
+        logger=bolt_log,
     )
     for register in listeners if listeners is not None else default_listeners():
         register(bolt, frontline)
