@@ -26,6 +26,7 @@ from storage.models import Item, ItemEvent, Outbox
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 20
+FINISHED = "_finished"  # a sender that already marked its row sent says so in its result
 LINK_WAIT_ATTEMPTS = 4  # a DM waits this many tries for the card's link, then goes without
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_MAX = timedelta(hours=1)
@@ -129,7 +130,8 @@ class Delivery:
                     now + backoff(row.attempts),
                 )
                 return "failed"
-            outbox.finish(session, row, self.now(), result)
+            if not result.pop(FINISHED, False):
+                outbox.finish(session, row, self.now(), result)
             return "sent"
 
     def _dispatch(self, session: Session, row: Outbox) -> dict[str, Any]:
@@ -173,14 +175,15 @@ class Delivery:
         # Record the card at once and mark the row sent: from here on, no failure may lead to
         # a second card. A missing permalink only costs the "open the card" links.
         self._set_card(session, item, row, card_channel=posted_channel, card_ts=ts)
-        outbox.finish(session, row, self.now(), result)
+        outbox.finish(session, row, self.now(), result)  # one commit: card recorded, row sent
         try:
             link = self.client.chat_getPermalink(channel=posted_channel, message_ts=ts)["permalink"]
             self._set_card(session, item, row, card_permalink=link)
+            session.commit()
             result["permalink"] = link
         except Exception as exc:
             log.warning("no permalink for %s: %s", row.key, _describe(exc))
-        return result
+        return {**result, FINISHED: True}
 
     def _set_card(self, session: Session, item: Item, row: Outbox, **values: Any) -> None:
         session.execute(
@@ -189,7 +192,6 @@ class Delivery:
             .values(**values)
             .execution_options(synchronize_session=False)
         )
-        session.commit()
 
     def _send_card_refresh(self, session: Session, row: Outbox) -> dict[str, Any]:
         item = self._item(session, row)

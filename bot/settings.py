@@ -23,7 +23,7 @@ class Settings(BaseSettings):
     frontline_config: Path = Path("frontline.yml")
     port: int = Field(default=3000, ge=1, le=65535)
     host: str = "0.0.0.0"
-    http_threads: int = Field(default=16, ge=1, le=256)
+    http_threads: int = Field(default=32, ge=1, le=256)
 
     @property
     def api_url(self) -> str:

@@ -92,13 +92,13 @@ def claim(session: Session, row_id: int, now: datetime) -> Outbox | None:
         .values(status="sending", lease_until=now + LEASE, attempts=Outbox.attempts + 1)
         .execution_options(synchronize_session=False)
     )
-    session.commit()
     if result.rowcount != 1:
+        session.commit()
         return None
     row = session.get(Outbox, row_id)
     if row is not None:
         session.refresh(row)
-    session.commit()  # the caller talks to Slack next: hold no transaction meanwhile
+    session.commit()  # one transaction; the caller talks to Slack next and holds none meanwhile
     return row
 
 
