@@ -27,7 +27,11 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 20
 FINISHED = "_finished"  # a sender that already marked its row sent says so in its result
-LINK_WAIT_ATTEMPTS = 4  # a DM waits this many tries for the card's link, then goes without
+LINK_WAIT_ATTEMPTS = 4
+DEFER_BASE = timedelta(seconds=20)  # a row waiting for its card: 20 s, 40 s, … up to 5 min
+DEFER_MAX = timedelta(
+    minutes=5
+)  # a DM waits this many tries for the card's link, then goes without
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_MAX = timedelta(hours=1)
 
@@ -84,6 +88,11 @@ class Delivery:
         with Session(self.engine) as session:
             return outbox.purge_done(session, self.now() - keep)
 
+    def given_up(self, limit: int = 5) -> tuple[int, list[Outbox]]:
+        """Messages that failed every attempt: how many, and the latest few (for the admin)."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            return outbox.failed(session, limit)
+
     def due(self, limit: int = 500) -> list[Outbox]:
         with Session(self.engine, expire_on_commit=False) as session:
             ids = outbox.due_ids(session, self.now(), limit)
@@ -104,7 +113,9 @@ class Delivery:
                 result = self._dispatch(session, row)
             except Defer as why:
                 session.rollback()
-                outbox.fail(session, row, now, f"waiting: {why}", now + timedelta(seconds=20))
+                wait = min(DEFER_BASE * row.attempts, DEFER_MAX)
+                retry_at = None if row.attempts >= MAX_ATTEMPTS * 2 else now + wait
+                outbox.fail(session, row, now, f"waiting: {why}", retry_at)
                 return "skipped"
             except (SlackApiError, SlackClientError, OSError) as exc:
                 session.rollback()

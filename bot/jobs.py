@@ -41,13 +41,25 @@ def run_deliveries(fl: Frontline, dry_run: bool = False) -> JobReport:
         report.lines = [
             f"would send {r.kind} {r.key} (attempt {r.attempts + 1})" for r in fl.delivery.due()
         ]
+        report.lines += _given_up_lines(fl)
         return report
     result = fl.delivery.drain()
     report.sent, report.failed = result.sent, result.failed
     purged = fl.delivery.purge()
     if purged:
         report.lines.append(f"removed {purged} sent messages older than 30 days from the outbox")
+    report.lines += _given_up_lines(fl)
     return report
+
+
+def _given_up_lines(fl: Frontline) -> list[str]:
+    """Messages Slack never accepted stay visible until an admin acts (fix the channel, …)."""
+    total, rows = fl.delivery.given_up()
+    if not total:
+        return []
+    lines = [f"{total} message(s) gave up after every retry; latest:"]
+    lines += [f"  {r.key} ({r.kind}): {r.last_error}" for r in rows]
+    return lines
 
 
 def run_nudges(fl: Frontline, dry_run: bool = False) -> JobReport:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, update
-from sqlmodel import Session, select
+from sqlalchemy import delete, func, or_, update
+from sqlmodel import Session, col, select
 
 from storage.db import insert_once
 from storage.models import Item, Outbox
@@ -184,3 +184,13 @@ def queue(
         item_id=item.id,
     )
     return [row.id] if row is not None and row.id else []
+
+
+def failed(session: Session, limit: int = 5) -> tuple[int, list[Outbox]]:
+    total = session.exec(
+        select(func.count()).select_from(Outbox).where(Outbox.status == "failed")
+    ).one()
+    rows = session.exec(
+        select(Outbox).where(Outbox.status == "failed").order_by(col(Outbox.id).desc()).limit(limit)
+    ).all()
+    return int(total), list(rows)

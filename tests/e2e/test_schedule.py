@@ -292,3 +292,24 @@ def test_deliveries_job_purges_old_sent_rows_only(running, fake_slack, clock, cl
     assert "removed 1 sent messages" in out
     assert outbox_rows(running.engine) == []
     assert items(running.engine)[0].card_ts  # the item itself is untouched
+
+
+def test_a_card_slack_never_accepts_is_given_up_and_reported(running, fake_slack, clock, cli):
+    from tests.e2e.helpers import outbox_rows
+
+    clock.set(ny(24, 10))
+    fake_slack.broken_channels["C0BILLING"] = "channel_not_found"
+    running.slack.command("Refund took weeks #billing")
+    fake_slack.wait_for("response_url")
+    for _ in range(25):
+        [card] = [r for r in outbox_rows(running.engine) if r.kind == "card"]
+        if card.status == "failed":
+            break
+        clock.set(card.next_attempt_at)
+        running.frontline.delivery.drain()
+    assert card.status == "failed" and card.attempts == 20
+    assert "channel_not_found" in card.last_error
+    assert len(fake_slack.calls_to("chat.postMessage")) == 20  # never more than the budget
+    code, out = cli("jobs", "run", "deliveries", "--at", at(clock.now()))
+    assert "1 message(s) gave up after every retry" in out and "card:1:0 (card)" in out
+    assert items(running.engine)[0].status == "open"  # the item itself is kept
