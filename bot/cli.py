@@ -46,6 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="bring the schema to the latest migration")
     db_sub.add_parser("current", help="print the schema revision")
+    box = sub.add_parser("outbox", help="messages waiting for Slack")
+    box_sub = box.add_subparsers(dest="outbox_command", required=True)
+    box_sub.add_parser(
+        "retry", help="give messages that failed every retry a fresh set of attempts"
+    )
     cfg = sub.add_parser("config", help="the YAML config")
     cfg_sub = cfg.add_subparsers(dest="config_command", required=True)
     cfg_sub.add_parser("check", help="validate $FRONTLINE_CONFIG and print a summary")
@@ -79,6 +84,21 @@ def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
         print(f"database at {current_revision(settings.database_url)}")
     else:
         print(current_revision(settings.database_url) or "empty (run `frontline db upgrade`)")
+    return 0
+
+
+def cmd_outbox(settings: Settings) -> int:
+    from storage.db import make_engine
+    from storage.migrate import upgrade
+    from storage.outbox import retry_failed
+
+    upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        count = retry_failed(engine, datetime.now(UTC))
+    finally:
+        engine.dispose()
+    print(f"{count} message(s) queued again; the deliveries job sends them on its next run")
     return 0
 
 
@@ -180,6 +200,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "db":
             return cmd_db(settings, args)
+        if args.command == "outbox":
+            return cmd_outbox(settings)
         if args.command == "config":
             return cmd_config(settings)
         if args.command == "jobs":

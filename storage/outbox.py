@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, or_, update
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from storage.db import insert_once
@@ -194,3 +195,16 @@ def failed(session: Session, limit: int = 5) -> tuple[int, list[Outbox]]:
         select(Outbox).where(Outbox.status == "failed").order_by(col(Outbox.id).desc()).limit(limit)
     ).all()
     return int(total), list(rows)
+
+
+def retry_failed(engine: Engine, now: datetime) -> int:
+    """After an admin fixed the cause (a channel id, an invite), try every given-up row again."""
+    with Session(engine) as session:
+        result = session.execute(
+            update(Outbox)
+            .where(Outbox.status == "failed")
+            .values(status="pending", attempts=0, next_attempt_at=now, last_error="")
+            .execution_options(synchronize_session=False)
+        )
+        session.commit()
+        return result.rowcount or 0
