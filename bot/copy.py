@@ -218,6 +218,13 @@ def not_allowed(item_ref: str, team_name: str, channel: str) -> str:
     )
 
 
+def cannot_see_members(item_ref: str, team_name: str, channel: str) -> str:
+    return (
+        f"I can't see who is in <#{channel}>, so only {team_name}'s leads can change *{item_ref}* "
+        "for now. If it is a private channel, invite me there (`/invite @Frontline`)."
+    )
+
+
 def item_not_found(ref: str) -> str:
     return f"I can't find {ref}. It may belong to another workspace."
 

@@ -218,7 +218,10 @@ class Frontline:
 
     def refusal(self, item: Item) -> str:
         team = self.team_of(item)
-        return copy.not_allowed(ids.item_ref(item.id or 0), inert(team.name, 80), team.channel)
+        ref, name = ids.item_ref(item.id or 0), inert(team.name, 80)
+        if self.membership.unreadable(team.channel):
+            return copy.cannot_see_members(ref, name, team.channel)
+        return copy.not_allowed(ref, name, team.channel)
 
     def not_found(self, ref: str) -> str:
         return copy.item_not_found(inert(ref, 40) or "that item")

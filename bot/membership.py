@@ -28,6 +28,7 @@ class Membership:
         self.recheck_after = recheck_after
         self.clock = clock
         self._cache: dict[str, tuple[float, frozenset[str]]] = {}
+        self._unreadable: set[str] = set()  # channels Slack would not list (bot not invited?)
         self._lock = threading.Lock()
 
     def _fetch(self, channel: str) -> frozenset[str]:
@@ -42,8 +43,17 @@ class Membership:
                     break
         except SlackApiError as exc:
             log.warning("cannot list members of %s: %s", channel, exc.response.get("error"))
+            with self._lock:
+                self._unreadable.add(channel)
             return frozenset()
+        with self._lock:
+            self._unreadable.discard(channel)
         return frozenset(members)
+
+    def unreadable(self, channel: str) -> bool:
+        """True when the last attempt to list the channel failed: nobody can be recognised."""
+        with self._lock:
+            return channel in self._unreadable
 
     def _get(self, channel: str, *, fresh: bool) -> frozenset[str]:
         now = self.clock()

@@ -40,14 +40,12 @@ def register(app: App, fl: Frontline) -> None:
         if word == "tip":
             ack(**views.ephemeral(fl.tip_today_text()))
             return
-        if word.split()[0] == "digest":
-            choice = word.split()[1:2]
-            if choice in (["on"], ["off"]):
-                ack(
-                    **views.ephemeral(fl.set_digest(team_id(body), user_id(body), choice == ["on"]))
-                )
-            else:
-                ack(**views.ephemeral(copy.DIGEST_USAGE))
+        if word in ("digest on", "digest off"):
+            on = word == "digest on"
+            ack(**views.ephemeral(fl.set_digest(team_id(body), user_id(body), on)))
+            return
+        if word == "digest":  # anything longer is feedback ("digest emails fail for Acme")
+            ack(**views.ephemeral(copy.DIGEST_USAGE))
             return
         try:
             draft = fl.parse_command(text)

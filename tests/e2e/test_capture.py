@@ -196,3 +196,12 @@ def test_card_posted_but_permalink_failing_is_not_posted_twice(running, fake_sla
     item = items(running.engine)[0]
     assert item.card_ts and item.card_permalink is None
     assert {r.status for r in outbox_rows(running.engine)} == {"done"}
+
+
+def test_subcommand_words_at_the_start_of_feedback_are_still_feedback(running, fake_slack):
+    ack = running.slack.command("digest emails go to spam for Acme").json()
+    assert "FB-1" in ack["text"]
+    ack = running.slack.command("help center search finds nothing about refunds").json()
+    assert "FB-2" in ack["text"]
+    assert running.slack.command("digest").json()["text"].startswith("Use `/feedback digest on`")
+    assert len(items(running.engine)) == 2

@@ -336,3 +336,14 @@ def test_lead_hears_about_high_urgency_even_when_the_card_is_stuck(running, fake
     assert dm.args["text"] == "High-urgency feedback FB-1 for Billing"
     assert "archives" not in str(dm.args.get("blocks"))  # no card to link to yet
     assert items(running.engine)[0].card_ts is None
+
+
+def test_unreadable_team_channel_refuses_with_a_fix(running, fake_slack):
+    log_item(running, fake_slack)
+    del fake_slack.channel_members["C0BILLING"]  # e.g. a private channel the bot is not in
+    running.slack.block_action("feedback_take", "FB-1", user="UBILL1")
+    [refusal] = fake_slack.wait_for("response_url")
+    assert "invite me there" in refusal.args["text"]
+    assert items(running.engine)[0].owner_id is None
+    running.slack.block_action("feedback_take", "FB-1", user="ULEADB")  # leads still may
+    eventually(lambda: items(running.engine)[0].owner_id == "ULEADB")
