@@ -23,6 +23,7 @@ from bot.people import People
 from bot.text import inert, readable
 from bot.tip_library import Tip, load_builtin_tips, merge_tips
 from bot.tips import tip_of_the_day
+from storage import outbox
 from storage.db import session_scope
 from storage.models import Item
 
@@ -151,6 +152,15 @@ class Frontline:
                 item.source_permalink = link
                 session.add(item)
 
+    def capture_ack_text(self, captured: Captured) -> str:
+        return copy.capture_ack(
+            captured.ref, inert(captured.team.name, 80), self.capture_reason(captured)
+        )
+
+    def capture_done_text(self, captured: Captured) -> str:
+        done = copy.capture_modal_done(captured.ref, inert(captured.team.name, 80))
+        return f"{done}\n{self.capture_reason(captured)}"
+
     def capture_reason(self, captured: Captured) -> str:
         reason = captured.item.routing_reason
         if captured.decision and captured.decision.unknown_tag:
@@ -186,8 +196,6 @@ class Frontline:
 
     def confirm_by_dm(self, captured: Captured) -> None:
         """Modal captures have no response_url: the agent gets the link in the app's DM."""
-        from storage import outbox
-
         with session_scope(self.engine) as session:
             row = outbox.enqueue(
                 session,

@@ -9,9 +9,11 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from bot import copy, schedule_views
 from bot.clock import BusinessCalendar
 from bot.tip_library import Tip
-from storage.db import insert_once
+from storage import outbox
+from storage.db import insert_once, session_scope
 from storage.models import TipShown
 
 EPOCH = date(2026, 1, 5)  # a Monday; working days are counted from here
@@ -104,10 +106,6 @@ def plan_posts(fl: Any, now: datetime) -> tuple[date, list[TipPost]]:
 
 
 def send_posts(fl: Any, day: date, posts: Sequence[TipPost], now: datetime) -> list[int]:
-    from bot import copy, schedule_views
-    from storage import outbox
-    from storage.db import session_scope
-
     row_ids = []
     cal = fl.config.calendar()
     team_id = fl.workspace_id()

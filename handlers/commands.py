@@ -58,11 +58,7 @@ def register(app: App, fl: Frontline) -> None:
             user_id=user_id(body),
             client_key=f"cmd:{body.get('trigger_id') or body.get('response_url')}",
         )
-        ack(
-            **views.ephemeral(
-                copy.capture_ack(captured.ref, captured.team.name, fl.capture_reason(captured))
-            )
-        )
+        ack(**views.ephemeral(fl.capture_ack_text(captured)))
         fl.after_ack(tell_where_it_went, fl, captured, respond)
 
 
@@ -70,7 +66,7 @@ def tell_where_it_went(fl: Frontline, captured: Captured, respond: Respond) -> N
     """Post the card, then tell the agent where it is (or, honestly, that it is pending)."""
     fl.deliver(captured.outbox_ids)
     message = fl.where_it_went(captured)
-    head = copy.capture_ack(captured.ref, captured.team.name, fl.capture_reason(captured))
+    head = fl.capture_ack_text(captured)
     try:
         respond(replace_original=True, **views.ephemeral(f"{head}\n{message}"))
     except Exception:

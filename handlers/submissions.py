@@ -71,12 +71,7 @@ def register(app: App, fl: Frontline) -> None:
         )
         ack(
             response_action="update",
-            view=views.notice_modal(
-                copy.CAPTURE_MODAL_TITLE,
-                copy.capture_modal_done(captured.ref, captured.team.name)
-                + "\n"
-                + fl.capture_reason(captured),
-            ),
+            view=views.notice_modal(copy.CAPTURE_MODAL_TITLE, fl.capture_done_text(captured)),
         )
         fl.after_ack(finish_capture, fl, captured, meta)
 
