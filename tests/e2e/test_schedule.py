@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from tests.e2e.helpers import block_text, events, eventually, items
@@ -273,10 +273,6 @@ def test_deliveries_job_retries_failed_posts(running, fake_slack, clock, cli):
     cli("jobs", "run", "deliveries", "--at", at(ny(24, 10, 1)))
     assert items(running.engine)[0].card_ts is not None
     assert len(posts_to(fake_slack, "C0BILLING")) == 1
-
-
-def test_dates_are_utc_in_db(running, clock):
-    assert clock.now().tzinfo is UTC
 
 
 def test_deliveries_job_purges_old_sent_rows_only(running, fake_slack, clock, cli):
