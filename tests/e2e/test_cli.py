@@ -86,6 +86,27 @@ def test_db_upgrade_and_current(tmp_path, config_file):
     assert run_cli(["db", "current"], env).stdout.strip() == "0001"
 
 
+def start_bot(env: dict[str, str]) -> subprocess.Popen[str]:
+    """`frontline run` as an admin starts it, without the scheduler."""
+    return subprocess.Popen(
+        [FRONTLINE, "run", "--no-scheduler"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def stop_bot(proc: subprocess.Popen[str]) -> int:
+    """SIGTERM, as a service manager stops it; the exit status."""
+    proc.send_signal(signal.SIGTERM)
+    try:
+        return proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return proc.wait()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -103,13 +124,7 @@ def test_run_serves_slack_events_and_healthz_over_http(tmp_path, config_file, fa
         PORT=str(port),
         HOST="127.0.0.1",
     )
-    proc = subprocess.Popen(
-        [FRONTLINE, "run", "--no-scheduler"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    proc = start_bot(env)
     try:
         deadline = time.monotonic() + 30
         health = None
@@ -131,9 +146,5 @@ def test_run_serves_slack_events_and_healthz_over_http(tmp_path, config_file, fa
         assert sender.command("help", secret="x" * 32).status == 401
         assert fake_slack.calls_to("auth.test"), "the bot token is checked against Slack at start"
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-    assert proc.returncode == 0
+        code = stop_bot(proc)
+    assert code == 0

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import signal
-import subprocess
-
 import pytest
 
 from tests.conftest import BOT_TOKEN
-from tests.e2e.test_cli import FRONTLINE, env_for
+from tests.e2e.test_cli import env_for, start_bot, stop_bot
 from tests.support.fake_socket_mode import FakeSocketMode
 
 APP_TOKEN = "xapp-1-A0FRONT-1234-abcdef"
@@ -33,13 +30,7 @@ def test_socket_mode_serves_feedback_without_a_public_url(
         SLACK_APP_TOKEN=APP_TOKEN,
         SLACK_API_URL=fake_slack.url,
     )  # no signing secret: Socket Mode needs none
-    proc = subprocess.Popen(
-        [FRONTLINE, "run", "--no-scheduler"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    proc = start_bot(env)
     try:
         socket_mode.wait_connected(timeout=30)
         [opened] = fake_slack.calls_to("apps.connections.open")
@@ -67,9 +58,4 @@ def test_socket_mode_serves_feedback_without_a_public_url(
         [follow_up] = fake_slack.wait_for("response_url", timeout=10)
         assert "https://acme.slack.com/archives/C0BILLING/p" in follow_up.args["text"]
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_bot(proc)

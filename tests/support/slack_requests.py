@@ -118,15 +118,15 @@ class SlackSender:
         send_kw = {k: kw.pop(k) for k in ("secret", "timestamp", "signature") if k in kw}
         return self.form(self.command_fields(text, **kw), **send_kw)
 
-    def block_action(
+    def _block_actions(
         self,
-        action_id: str,
-        value: str,
-        user: str = "UAGENT",
-        channel: str = "C0BILLING",
-        message_ts: str = "1760000000.000100",
+        action: dict[str, Any],
+        user: str,
+        channel: str,
+        message_ts: str,
         container: dict[str, Any] | None = None,
     ) -> Response:
+        """A block_actions payload as Slack sends it for a click in a message."""
         return self.interactive(
             {
                 "type": "block_actions",
@@ -150,18 +150,28 @@ class SlackSender:
                 "channel": {"id": channel, "name": "billing"},
                 "message": {"type": "message", "ts": message_ts, "text": "card"},
                 "response_url": self.response_url_base + unique("act"),
-                "actions": [
-                    {
-                        "action_id": action_id,
-                        "block_id": "feedback_card_actions",
-                        "text": {"type": "plain_text", "text": "x"},
-                        "value": value,
-                        "type": "button",
-                        "action_ts": f"{time.time():.6f}",
-                    }
-                ],
+                "actions": [{**action, "action_ts": f"{time.time():.6f}"}],
             }
         )
+
+    def block_action(
+        self,
+        action_id: str,
+        value: str,
+        user: str = "UAGENT",
+        channel: str = "C0BILLING",
+        message_ts: str = "1760000000.000100",
+        container: dict[str, Any] | None = None,
+    ) -> Response:
+        """A button click on a card."""
+        action = {
+            "action_id": action_id,
+            "block_id": "feedback_card_actions",
+            "type": "button",
+            "text": {"type": "plain_text", "text": "x"},
+            "value": value,
+        }
+        return self._block_actions(action, user, channel, message_ts, container)
 
     def select_action(
         self,
@@ -172,42 +182,16 @@ class SlackSender:
         block_id: str = "feedback_nudge_item",
     ) -> Response:
         """A static_select choice, e.g. the snooze menu on a nudge DM."""
-        return self.interactive(
-            {
-                "type": "block_actions",
-                "user": {
-                    "id": user,
-                    "username": user.lower(),
-                    "name": user.lower(),
-                    "team_id": TEAM_ID,
-                },
-                "api_app_id": "A0FRONT",
-                "token": "legacy",
-                "container": {
-                    "type": "message",
-                    "message_ts": "1760000001.000100",
-                    "channel_id": channel,
-                    "is_ephemeral": False,
-                },
-                "trigger_id": unique("1334.5224610."),
-                "team": {"id": TEAM_ID, "domain": "acme"},
-                "channel": {"id": channel, "name": "directmessage"},
-                "message": {"type": "message", "ts": "1760000001.000100", "text": "nudge"},
-                "response_url": self.response_url_base + unique("sel"),
-                "actions": [
-                    {
-                        "action_id": action_id,
-                        "block_id": block_id,
-                        "type": "static_select",
-                        "selected_option": {
-                            "text": {"type": "plain_text", "text": option_value},
-                            "value": option_value,
-                        },
-                        "action_ts": f"{time.time():.6f}",
-                    }
-                ],
-            }
-        )
+        action = {
+            "action_id": action_id,
+            "block_id": block_id,
+            "type": "static_select",
+            "selected_option": {
+                "text": {"type": "plain_text", "text": option_value},
+                "value": option_value,
+            },
+        }
+        return self._block_actions(action, user, channel, "1760000001.000100")
 
     def view_submission(
         self,

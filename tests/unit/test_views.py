@@ -10,6 +10,7 @@ from bot.config import parse_config
 from bot.tip_library import load_builtin_tips
 from storage.models import Item
 from tests.conftest import CONFIG
+from tests.e2e.helpers import mrkdwn_texts
 
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 CFG = parse_config(CONFIG, "test.yml")
@@ -31,26 +32,9 @@ def make_item(i: int = 1, **kw) -> Item:
     return Item(**base)
 
 
-def mrkdwn(blocks) -> list[str]:
-    out = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get("type") == "mrkdwn":
-                out.append(node["text"])
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-
-    walk(blocks)
-    return out
-
-
 def test_card_shows_clock_and_the_four_buttons():
     blocks = views.card_blocks(make_item(), views.CardContext(team=CFG.team("billing"), now=NOW))
-    text = "\n".join(mrkdwn(blocks))
+    text = mrkdwn_texts(blocks)
     assert "Customer waiting 3h · update due in 50m" in text
     actions = next(b for b in blocks if b["type"] == "actions")
     assert actions["block_id"] == ids.BLOCK_CARD_ACTIONS
@@ -59,8 +43,8 @@ def test_card_shows_clock_and_the_four_buttons():
 
 def test_card_overdue_wording():
     item = make_item(due_at=NOW - timedelta(hours=2, minutes=5))
-    text = "\n".join(
-        mrkdwn(views.card_blocks(item, views.CardContext(team=CFG.team("billing"), now=NOW)))
+    text = mrkdwn_texts(
+        views.card_blocks(item, views.CardContext(team=CFG.team("billing"), now=NOW))
     )
     assert "update overdue by 2h 5m" in text
 
@@ -70,9 +54,10 @@ def test_huge_user_text_is_truncated_with_ellipsis_not_refused():
     blocks = views.card_blocks(item, views.CardContext(team=CFG.team("billing"), now=NOW))
     header = blocks[0]["text"]["text"]
     assert len(header) <= 150 and header.endswith("…")
-    for text in mrkdwn(blocks):
-        assert len(text) <= 3000
-        assert "<!channel>" not in text
+    for block in blocks:
+        for obj in [block.get("text") or {}, *block.get("fields", []), *block.get("elements", [])]:
+            assert len(obj.get("text", "")) <= 3000
+    assert "<!channel>" not in mrkdwn_texts(blocks)
     details = blocks[1]["text"]["text"]
     assert details.startswith("&lt;!channel&gt;") and details.endswith("…")
 
@@ -86,7 +71,7 @@ def test_resolved_card_has_no_buttons_and_shows_outcome():
     )
     blocks = views.card_blocks(item, views.CardContext(team=CFG.team("billing"), now=NOW))
     assert not [b for b in blocks if b["type"] == "actions"]
-    assert "Resolved (Won't do) by <@UBILL1>" in "\n".join(mrkdwn(blocks))
+    assert "Resolved (Won't do) by <@UBILL1>" in mrkdwn_texts(blocks)
 
 
 def test_nudge_with_many_items_stays_under_50_blocks():
@@ -95,7 +80,7 @@ def test_nudge_with_many_items_stays_under_50_blocks():
     ]
     blocks = schedule_views.nudge_blocks(many, NOW, to_channel=True)
     assert len(blocks) <= 50
-    assert "…and 19 more" in "\n".join(mrkdwn(blocks))
+    assert "…and 19 more" in mrkdwn_texts(blocks)
     block_ids = [b.get("block_id") for b in blocks if b["type"] == "actions"]
     assert len(block_ids) == len(set(block_ids)) == 20
     assert block_ids[0] == f"{ids.BLOCK_NUDGE_ITEM}:1"
