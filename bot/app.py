@@ -6,7 +6,6 @@ import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
 from importlib.metadata import entry_points
 
 from slack_bolt import App
@@ -14,9 +13,10 @@ from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
 from bot.config import FrontlineConfig
-from bot.frontline import Frontline, utcnow
+from bot.frontline import Frontline
 from bot.settings import Settings
 from bot.slack_api import make_client
+from bot.wallclock import Now, system_now
 from storage.db import make_engine
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ def create_app(
     *,
     listeners: Sequence[Register] | None = None,
     engine: Engine | None = None,
-    now: Callable[[], datetime] = utcnow,
+    now: Now = system_now,
     verify_token: bool = True,
     workers: int = 32,
 ) -> FrontlineApp:

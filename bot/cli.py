@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from bot.config import ConfigError, FrontlineConfig, load_config
 from bot.settings import Settings, token_problem
+from bot.wallclock import Now, fixed, system_now
 
 log = logging.getLogger("frontline")
 EXIT_USAGE = 2
@@ -48,8 +49,11 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub.add_parser("current", help="print the schema revision")
     box = sub.add_parser("outbox", help="messages waiting for Slack")
     box_sub = box.add_subparsers(dest="outbox_command", required=True)
-    box_sub.add_parser(
+    retry = box_sub.add_parser(
         "retry", help="give messages that failed every retry a fresh set of attempts"
+    )
+    retry.add_argument(
+        "--at", type=parse_at, default=None, help="now, as ISO-8601 (default: the system clock)"
     )
     cfg = sub.add_parser("config", help="the YAML config")
     cfg_sub = cfg.add_subparsers(dest="config_command", required=True)
@@ -87,7 +91,13 @@ def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_outbox(settings: Settings) -> int:
+def _clock(args: argparse.Namespace) -> Now:
+    """The one clock of this run: the system's, or the fixed moment given with --at."""
+    at = getattr(args, "at", None)
+    return fixed(at) if at is not None else system_now
+
+
+def cmd_outbox(settings: Settings, args: argparse.Namespace) -> int:
     from storage.db import make_engine
     from storage.migrate import upgrade
     from storage.outbox import retry_failed
@@ -95,7 +105,7 @@ def cmd_outbox(settings: Settings) -> int:
     upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
     try:
-        count = retry_failed(engine, datetime.now(UTC))
+        count = retry_failed(engine, _clock(args)())
     finally:
         engine.dispose()
     print(f"{count} message(s) queued again; the deliveries job sends them on its next run")
@@ -162,10 +172,7 @@ def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
     from storage.migrate import upgrade
 
     upgrade(settings.database_url)
-    at = args.at
-    now = (lambda: at) if at is not None else None
-    kwargs = {"now": now} if now else {}
-    app = create_app(settings, config, listeners=[], verify_token=False, **kwargs)
+    app = create_app(settings, config, listeners=[], verify_token=False, now=_clock(args))
     try:
         report = run_job(app.frontline, args.job, dry_run=args.dry_run)
     except WorkspaceUnknown as exc:
@@ -201,7 +208,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "db":
             return cmd_db(settings, args)
         if args.command == "outbox":
-            return cmd_outbox(settings)
+            return cmd_outbox(settings, args)
         if args.command == "config":
             return cmd_config(settings)
         if args.command == "jobs":

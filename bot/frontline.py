@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
@@ -23,6 +23,7 @@ from bot.people import People
 from bot.text import inert, readable
 from bot.tip_library import Tip, load_builtin_tips, merge_tips
 from bot.tips import tip_of_the_day
+from bot.wallclock import Now, system_now
 from storage import outbox
 from storage.db import session_scope
 from storage.models import Item
@@ -34,10 +35,6 @@ class WorkspaceUnknown(RuntimeError):
     """Slack did not tell us which workspace this is; nothing may be claimed or sent."""
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 class Frontline:
     def __init__(
         self,
@@ -45,7 +42,7 @@ class Frontline:
         engine: Engine,
         client: WebClient,
         *,
-        now: Callable[[], datetime] = utcnow,
+        now: Now = system_now,
         membership: Membership | None = None,
         after_ack_workers: int = 4,
     ) -> None:

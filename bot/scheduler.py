@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -67,8 +67,7 @@ def start_scheduler(fl: Frontline) -> BackgroundScheduler:
         scheduler.add_job(_runner(fl, job), trigger, id=job)
         if _catch_up_due(fl, at, now):
             log.info("catching up today's %s (scheduled %s)", job, at.strftime("%H:%M"))
-            scheduler.add_job(
-                _runner(fl, job), id=f"{job}-catch-up", next_run_time=datetime.now(UTC)
-            )
+            # no trigger: APScheduler runs it once, as soon as the scheduler starts
+            scheduler.add_job(_runner(fl, job), id=f"{job}-catch-up")
     scheduler.start()
     return scheduler

@@ -27,10 +27,6 @@ class UTCDateTime(TypeDecorator[datetime]):
         return None if value is None else value.replace(tzinfo=UTC)
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 class Item(SQLModel, table=True):
     """One piece of customer feedback, from capture to resolution."""
 
@@ -56,10 +52,10 @@ class Item(SQLModel, table=True):
     status: str = Field(default="open", max_length=16)
     owner_id: str | None = Field(default=None, max_length=32)
     routing_reason: str = Field(default="", max_length=500)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    informed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    due_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+    informed_at: datetime = Field(sa_type=UTCDateTime)
+    due_at: datetime = Field(sa_type=UTCDateTime)
     snoozed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     nudged_for_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     escalated_for_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -85,7 +81,7 @@ class ItemEvent(SQLModel, table=True):
     note: str = Field(default="", max_length=3000)
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     dedupe_key: str | None = Field(default=None, max_length=200, unique=True)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(sa_type=UTCDateTime)
 
 
 class Outbox(SQLModel, table=True):
@@ -103,11 +99,11 @@ class Outbox(SQLModel, table=True):
     status: str = Field(default="pending", max_length=16)
     generation: int = 0
     attempts: int = 0
-    next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    next_attempt_at: datetime = Field(sa_type=UTCDateTime)
     lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_error: str = Field(default="", max_length=500)
     result: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(sa_type=UTCDateTime)
     done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 

@@ -311,7 +311,7 @@ def test_a_card_slack_never_accepts_is_given_up_and_reported(running, fake_slack
     assert items(running.engine)[0].status == "open"  # the item itself is kept
     # the admin fixes the channel and asks for a fresh set of attempts
     fake_slack.broken_channels.clear()
-    code, out = cli("outbox", "retry")
+    code, out = cli("outbox", "retry", "--at", at(clock.now()))
     assert code == 0 and "1 message(s) queued again" in out
     cli("jobs", "run", "deliveries", "--at", at(clock.now() + timedelta(days=1)))
     assert items(running.engine)[0].card_ts is not None
