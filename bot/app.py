@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 
 from slack_bolt import App
+from slack_bolt.request import BoltRequest
+from slack_bolt.response import BoltResponse
 from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
 from bot.config import FrontlineConfig
 from bot.frontline import Frontline
+from bot.logs import SIGNATURE_LOGGER, log_request, not_signature_body
 from bot.settings import Settings
-from bot.slack_api import make_client
+from bot.slack_api import SEND_TIMEOUT_SECONDS, make_client, make_send_client
 from bot.wallclock import Now, system_now
 from storage.db import make_engine
 
@@ -26,6 +30,24 @@ Register = Callable[[App, Frontline], None]
 
 def _not_token_warning(record: logging.LogRecord) -> bool:
     return "will be unused" not in record.getMessage()
+
+
+class LoggedApp(App):
+    """Bolt's App, plus one log line per request (ids, outcome, latency; never the text).
+
+    This wraps dispatch rather than adding a middleware because Bolt answers requests with a
+    bad signature before any middleware of ours runs, and those must be counted too.
+    """
+
+    def dispatch(self, req: BoltRequest) -> BoltResponse:
+        started = time.perf_counter()
+        status = 500
+        try:
+            resp = super().dispatch(req)
+            status = resp.status
+            return resp
+        finally:
+            log_request(req.body or {}, status, time.perf_counter() - started)
 
 
 @dataclass
@@ -51,6 +73,7 @@ def create_app(
     now: Now = system_now,
     verify_token: bool = True,
     workers: int = 32,
+    send_timeout: float = SEND_TIMEOUT_SECONDS,
 ) -> FrontlineApp:
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
     secret = (
@@ -58,12 +81,15 @@ def create_app(
     )
     client = make_client(token, settings.api_url)
     engine = engine or make_engine(settings.database_url)
-    frontline = Frontline(config, engine, client, now=now)
+    send_client = make_send_client(token, settings.api_url, timeout=send_timeout)
+    frontline = Frontline(config, engine, client, now=now, send_client=send_client)
     bolt_log = logging.getLogger("frontline.bolt")
     # Bolt also reads SLACK_BOT_TOKEN from the environment and warns that our client's token
     # wins; that is intended here, so the warning would only confuse an admin reading logs.
     bolt_log.addFilter(_not_token_warning)
-    bolt = App(
+    bolt_log.addFilter(not_signature_body)
+    logging.getLogger(SIGNATURE_LOGGER).addFilter(not_signature_body)
+    bolt = LoggedApp(
         client=client,
         signing_secret=secret,
         token_verification_enabled=verify_token,

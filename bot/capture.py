@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session, select
 
-from bot import copy, ids
+from bot import copy, ids, views
 from bot.clock import add_business_time
 from bot.config import FrontlineConfig, Team
 from bot.routing import RouteDecision, route
-from bot.text import inert, one_line, readable, truncate
+from bot.text import inert, is_blank, one_line, readable, readable_typed, truncate, visible_or_empty
 from storage import outbox
 from storage.db import insert_once
 from storage.models import Item, ItemEvent
@@ -78,7 +79,7 @@ def parse_command(text: str, config: FrontlineConfig) -> Draft:
         lambda m: "" if config.team_by_channel(m.group(1)) else m.group(0), body
     )
     body = one_line(readable(body))
-    if not body:
+    if is_blank(body):
         raise CaptureRefused(copy.ERR_EMPTY_COMMAND, "summary")
     summary, details = body, ""
     if len(body) > SUMMARY_MAX:
@@ -86,11 +87,54 @@ def parse_command(text: str, config: FrontlineConfig) -> Draft:
     return Draft(summary=summary, details=details, team_key=explicit, unknown_tag=unknown)
 
 
+def from_form(
+    summary: str,
+    details: str,
+    customer: str,
+    kind: str,
+    urgency: str,
+    team_key: str | None,
+    long_message: str = "",
+) -> Draft:
+    """The capture form, read like `/feedback` text: Slack markup such as <!channel> or <@U…>
+    becomes plain words; a message too long for the form is appended to Details whole."""
+    details = readable_typed(visible_or_empty(details))
+    return Draft(
+        summary=readable_typed(visible_or_empty(summary)),
+        details="\n\n".join(part for part in (details, long_message.strip()) if part),
+        customer=readable_typed(visible_or_empty(customer)),
+        kind=kind or "suggestion",
+        urgency=urgency or "normal",
+        team_key=team_key,
+    )
+
+
+def capped_key(key: str, limit: int = 200) -> str:
+    """Request ids come from outside; a key too long for its column is hashed, not refused."""
+    if len(key) <= limit:
+        return key
+    return key[: limit - 65] + ":" + hashlib.sha256(key.encode()).hexdigest()
+
+
+def full_text_rows(session: Session, item: Item, now: datetime) -> list[int]:
+    """Text longer than the card can show goes whole to the card's thread (once per card)."""
+    if not views.needs_full_text(item):
+        return []
+    return outbox.queue(
+        session,
+        item,
+        key=f"full-text:{item.id}:{item.moves}",
+        kind="full_text",
+        now=now,
+        payload={"move": item.moves},
+    )
+
+
 def validate(draft: Draft, config: FrontlineConfig) -> dict[str, str]:
     """Field -> message for the modal's inline errors; empty when the draft is fine."""
     errors: dict[str, str] = {}
     summary = draft.summary.strip()
-    if not summary:
+    if is_blank(summary):
         errors["summary"] = copy.ERR_SUMMARY_REQUIRED
     elif len(summary) > SUMMARY_MAX:
         errors["summary"] = copy.ERR_SUMMARY_TOO_LONG
@@ -109,7 +153,10 @@ def reason_text(decision: RouteDecision, team: Team, picked: bool) -> str:
     if decision.how == "explicit":
         return copy.reason_explicit(team.key)
     if decision.how == "keywords":
-        return copy.reason_keywords(decision.terms, decision.score)
+        best: dict[str, str] = {}
+        for match in decision.matches:  # strongest first: each word shows its best term
+            best.setdefault(match.word, match.term)
+        return copy.reason_keywords([copy.matched_word(w, t) for w, t in best.items()], team.name)
     return copy.reason_triage(team.name)
 
 
@@ -129,6 +176,7 @@ def store(
     picked: bool = False,
 ) -> Captured:
     """Insert the item, its first event and its queued posts in one transaction; once per key."""
+    client_key = capped_key(client_key)
     existing = session.exec(select(Item).where(Item.client_key == client_key)).first()
     if existing is not None:
         team = config.team(existing.team_key) or config.triage
@@ -151,8 +199,8 @@ def store(
         client_key=client_key,
         team_key=team.key,
         summary=draft.summary.strip(),
-        details=draft.details.strip(),
-        customer=draft.customer.strip(),
+        details=visible_or_empty(draft.details),
+        customer=visible_or_empty(draft.customer),
         kind=draft.kind,
         urgency=draft.urgency,
         reporter_id=reporter_id,
@@ -185,6 +233,7 @@ def store(
         now=now,
         payload={"channel": team.channel, "move": 0},
     )
+    rows += full_text_rows(session, item, now)
     if item.urgency == "high":
         rows += lead_alerts(session, item, team, now)
     session.flush()

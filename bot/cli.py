@@ -9,18 +9,26 @@ import signal
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
 
+from bot import copy, logs, preflight
 from bot.config import ConfigError, FrontlineConfig, load_config
-from bot.settings import Settings, token_problem
+from bot.settings import Settings, load_settings, token_problems
 from bot.wallclock import Now, fixed, system_now
 
 log = logging.getLogger("frontline")
-EXIT_USAGE = 2
+EXIT_USAGE = 2  # the environment, the tokens or the config need fixing
+EXIT_LATER = 1  # Slack answered but could not help just now: run again later
 JOBS = ("nudges", "digest", "tips", "deliveries")
 
 
 class CliError(Exception):
-    """Something the admin must fix: printed as one line, exit code 2."""
+    """Something the admin must fix: each line printed on stderr, then exit `code` (2)."""
+
+    def __init__(self, *lines: str, code: int = EXIT_USAGE) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = [part for line in lines for part in line.splitlines()]
+        self.code = code
 
 
 def parse_at(value: str) -> datetime:
@@ -35,6 +43,13 @@ def parse_at(value: str) -> datetime:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="frontline", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"frontline {_version()}")
+    parser.add_argument(
+        "--log-format",
+        choices=("text", "json"),
+        default=None,
+        help="log lines as text or as one JSON object each (default $LOG_FORMAT or text)",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser(
         "run", help="run the bot (Socket Mode with SLACK_APP_TOKEN, else HTTP on $PORT)"
@@ -67,22 +82,36 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _config(settings: Settings) -> FrontlineConfig:
+def _version() -> str:
     try:
-        return load_config(settings.frontline_config)
+        return version("frontline")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _config(settings: Settings) -> tuple[FrontlineConfig | None, list[str]]:
+    try:
+        return load_config(settings.frontline_config), []
     except ConfigError as exc:
-        raise CliError(str(exc)) from None
+        return None, str(exc).splitlines()
 
 
-def _check_tokens(settings: Settings, *, need_signing_secret: bool) -> None:
-    problem = token_problem(settings, need_signing_secret=need_signing_secret)
-    if problem:
-        raise CliError(problem)
+def _check(problems: list[preflight.Problem | None]) -> None:
+    """Stop with every problem found: exit 2 if any needs the admin, 1 if all may pass."""
+    found = [p for p in problems if p is not None]
+    if found:
+        lasting = any(p.lasting for p in found)
+        raise CliError(*(p.line for p in found), code=EXIT_USAGE if lasting else EXIT_LATER)
+
+
+def _bot_token(settings: Settings) -> str:
+    return settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
 
 
 def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
     from storage.migrate import current_revision, upgrade
 
+    _check([preflight.database(settings.database_url)])
     if args.db_command == "upgrade":
         upgrade(settings.database_url)
         print(f"database at {current_revision(settings.database_url)}")
@@ -102,6 +131,7 @@ def cmd_outbox(settings: Settings, args: argparse.Namespace) -> int:
     from storage.migrate import upgrade
     from storage.outbox import retry_failed
 
+    _check([preflight.database(settings.database_url)])
     upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
     try:
@@ -112,8 +142,7 @@ def cmd_outbox(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_config(settings: Settings) -> int:
-    config = _config(settings)
+def cmd_config(settings: Settings, config: FrontlineConfig) -> int:
     print(
         f"{settings.frontline_config}: ok: {len(config.teams)} teams, triage {config.triage_team}, "
         f"timezone {config.timezone}"
@@ -121,9 +150,27 @@ def cmd_config(settings: Settings) -> int:
     return 0
 
 
-def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
-    _check_tokens(settings, need_signing_secret=not settings.socket_mode)
-    config = _config(settings)
+def _port(settings: Settings, args: argparse.Namespace) -> int:
+    return args.port or settings.port
+
+
+def cmd_run(settings: Settings, config: FrontlineConfig, args: argparse.Namespace) -> int:
+    port = _port(settings, args)
+    app_token = settings.slack_app_token.get_secret_value() if settings.slack_app_token else ""
+    _check(
+        [
+            preflight.database(settings.database_url),
+            preflight.slack_bot_token(_bot_token(settings), settings.api_url),
+            preflight.slack_app_token(app_token, settings.api_url)
+            if settings.socket_mode
+            else None,
+            None if settings.socket_mode else preflight.can_listen(settings.host, port),
+        ]
+    )
+    if settings.socket_mode:
+        log.info(copy.SOCKET_MODE_CHOSEN)
+    else:
+        log.info(copy.http_mode_chosen(settings.host, port))
     from slack_bolt.error import BoltError
 
     from bot.app import create_app
@@ -133,26 +180,33 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     try:
         app = create_app(settings, config)
     except BoltError as exc:
-        raise CliError(
-            f"Slack refused the bot token ({_first_line(exc)}): check SLACK_BOT_TOKEN and SLACK_API_URL."
-        ) from None
+        raise CliError(copy.slack_refused_bot_token(_first_line(exc))) from None
+    server = None
+    if not settings.socket_mode:
+        from bot.server import make_server
+
+        try:
+            server = make_server(app.bolt, app.engine, settings.host, port, settings.http_threads)
+        except OSError as exc:
+            raise CliError(preflight.bind_problem(exc, settings.host, port).line) from None
     scheduler = None
     if not args.no_scheduler:
         from bot.scheduler import start_scheduler
 
         scheduler = start_scheduler(app.frontline)
     try:
-        if settings.socket_mode:
+        if server is None:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
+            from slack_sdk.errors import SlackApiError, SlackClientError
 
-            assert settings.slack_app_token is not None
-            log.info("Frontline running in Socket Mode")
-            SocketModeHandler(app.bolt, settings.slack_app_token.get_secret_value()).start()
+            try:
+                SocketModeHandler(app.bolt, app_token).start()
+            except SlackApiError as exc:
+                raise CliError(copy.slack_refused_app_token(preflight.slack_refusal(exc))) from None
+            except (OSError, SlackClientError) as exc:
+                line = copy.slack_unreachable(settings.api_url, preflight.reason(exc))
+                raise CliError(line) from None
         else:
-            from bot.server import make_server
-
-            port = args.port or settings.port
-            server = make_server(app.bolt, app.engine, settings.host, port, settings.http_threads)
             signal.signal(signal.SIGTERM, lambda *_: server.close())
             log.info("Frontline listening on http://%s:%s/slack/events", settings.host, port)
             with contextlib.suppress(KeyboardInterrupt, OSError):
@@ -163,9 +217,16 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
-    _check_tokens(settings, need_signing_secret=False)
-    config = _config(settings)
+def cmd_jobs(settings: Settings, config: FrontlineConfig, args: argparse.Namespace) -> int:
+    found = [
+        preflight.database(settings.database_url),
+        preflight.slack_bot_token(_bot_token(settings), settings.api_url),
+    ]
+    # Slack answered but could not say which workspace this is: nothing is sent, run it later
+    slack = found[1]
+    if slack is not None and not slack.lasting:
+        found[1] = preflight.Problem(copy.job_workspace_unknown(args.job, slack.detail), False)
+    _check(found)
     from bot.app import create_app
     from bot.frontline import WorkspaceUnknown
     from bot.jobs import run_job
@@ -176,12 +237,7 @@ def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
     try:
         report = run_job(app.frontline, args.job, dry_run=args.dry_run)
     except WorkspaceUnknown as exc:
-        print(
-            f"frontline: {args.job}: could not ask Slack which workspace this is ({exc}); "
-            "nothing was sent, run the job again later",
-            file=sys.stderr,
-        )
-        return 1
+        raise CliError(copy.job_workspace_unknown(args.job, str(exc)), code=EXIT_LATER) from None
     for line in report.lines:
         print(line)
     print(report.summary)
@@ -193,30 +249,44 @@ def _first_line(exc: BaseException) -> str:
     return text[0][:200] if text else type(exc).__name__
 
 
+def _problems(
+    settings: Settings, args: argparse.Namespace
+) -> tuple[FrontlineConfig | None, list[str]]:
+    """Tokens and config, as far as this command needs them: every problem, not the first."""
+    problems: list[str] = []
+    if args.command == "run":
+        problems += token_problems(settings, need_signing_secret=not settings.socket_mode)
+    elif args.command == "jobs":
+        problems += token_problems(settings, need_signing_secret=False)
+    config = None
+    if args.command in ("run", "jobs", "config"):
+        config, config_problems = _config(settings)
+        problems += config_problems
+    return config, problems
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
     args = build_parser().parse_args(argv)
+    settings, problems = load_settings()
+    logs.configure(args.log_format or settings.log_format)
+    config, more = _problems(settings, args)
     try:
-        settings = Settings()
-    except Exception as exc:
-        print(f"frontline: bad environment: {_first_line(exc)}", file=sys.stderr)
-        return EXIT_USAGE
-    try:
+        if problems or more:
+            raise CliError(*problems, *more)
         if args.command == "db":
             return cmd_db(settings, args)
         if args.command == "outbox":
             return cmd_outbox(settings, args)
+        assert config is not None
         if args.command == "config":
-            return cmd_config(settings)
+            return cmd_config(settings, config)
         if args.command == "jobs":
-            return cmd_jobs(settings, args)
-        return cmd_run(settings, args)
+            return cmd_jobs(settings, config, args)
+        return cmd_run(settings, config, args)
     except CliError as exc:
-        print(f"frontline: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        for line in exc.lines:
+            print(f"frontline: {line}", file=sys.stderr)
+        return exc.code
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from bot import copy
 from bot.clock import WEEKDAYS, BusinessCalendar
 from bot.tip_library import Tip, load_builtin_tips, merge_tips
 
@@ -307,8 +308,13 @@ def load_config(path: Path) -> FrontlineConfig:
             f"{path}: config file not found; copy frontline.example.yml to {path} and edit it "
             "(or set FRONTLINE_CONFIG to its path)"
         )
+    if path.is_dir():
+        raise ConfigError(copy.config_is_directory(str(path)))
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        detail = getattr(exc, "strerror", None) or type(exc).__name__
+        raise ConfigError(copy.config_unreadable(str(path), detail)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""

@@ -35,7 +35,7 @@ FIELD_TEAM_HINT = "Leave empty and Frontline picks the team from the words used.
 FIELD_SOURCE = "From the conversation"
 ERR_SUMMARY_REQUIRED = "Tell the team what the customer said, in a line."
 ERR_SUMMARY_TOO_LONG = "Keep the summary to 300 characters; put the rest in Details."
-ERR_UNKNOWN_TEAM = "That team is no longer configured; pick another or leave it empty."
+ERR_UNKNOWN_TEAM = "That team is no longer set up in Frontline; pick another or leave it empty."
 ERR_UNKNOWN_KIND = "Pick one of the listed kinds."
 ERR_UNKNOWN_URGENCY = "Pick normal or high."
 ERR_EMPTY_COMMAND = "There is nothing to log after the team tag. Try `/feedback Customer wants CSV invoices #billing`."
@@ -55,8 +55,8 @@ def capture_card_posted(item_ref: str, team_name: str, channel: str) -> str:
 
 def capture_card_pending(item_ref: str, team_name: str) -> str:
     return (
-        f"*{item_ref}* is saved, but Slack did not accept the card for {team_name} yet. "
-        "I will keep trying and nothing you logged is lost."
+        f"Sorry for the wait: Slack has not taken the card for {team_name} yet. "
+        f"*{item_ref}* is saved, nothing you logged is lost, and I will keep trying."
     )
 
 
@@ -72,13 +72,22 @@ def reason_explicit(tag: str) -> str:
     return f"You tagged it `#{tag}`."
 
 
-def reason_keywords(terms: list[str], score: float) -> str:
-    shown = ", ".join(f"“{t}”" for t in terms[:5])
-    return f"Matched {shown} (score {score:.0f})."
+def matched_word(word: str, term: str) -> str:
+    """One piece of routing evidence in plain words: what the agent wrote and what it matched."""
+    return f"“{word}”" if word == term else f"“{word}” (close to “{term}”)"
+
+
+def reason_keywords(matched: list[str], team_name: str) -> str:
+    shown = matched[:5]
+    if not shown:
+        return f"Your words match what {team_name} looks after."
+    if len(shown) == 1:
+        return f"Your word {shown[0]} matches what {team_name} looks after."
+    return f"Your words {', '.join(shown[:-1])} and {shown[-1]} match what {team_name} looks after."
 
 
 def reason_triage(team_name: str) -> str:
-    return f"No team's keywords matched, so it went to {team_name} for triage."
+    return f"None of your words pointed to one team, so it went to {team_name}, who will find its owner."
 
 
 def reason_picked(team_name: str) -> str:
@@ -96,12 +105,27 @@ HELP = (
 )
 
 
-def teams_list(lines: list[str]) -> str:
-    return "*Teams and what routes to them*\n" + "\n".join(lines)
+TEAMS_HEADER = "*Teams and what routes to them*"
 
 
-def team_line(key: str, name: str, channel: str, keywords: list[str], hours: str) -> str:
+def teams_page(page: int, pages: int) -> str:
+    if page < pages:
+        return f"Page {page} of {pages}. Type `/feedback teams {page + 1}` for the next teams."
+    return f"Page {page} of {pages}. Type `/feedback teams 1` to start from the top."
+
+
+def team_hours(normal: float, high: float | None) -> str:
+    if high:
+        return f"{normal:g} (high urgency: {high:g})"
+    return f"{normal:g}"
+
+
+def team_line(
+    key: str, name: str, channel: str, keywords: list[str], hours: str, more_keywords: int = 0
+) -> str:
     kw = ", ".join(keywords) if keywords else "no keywords"
+    if more_keywords:
+        kw += f" and {more_keywords} more"
     return f"• `#{key}` *{name}* in <#{channel}>: {kw}. Customers hear back within {hours} business hours."
 
 
@@ -113,6 +137,16 @@ CARD_REASSIGN = "Reassign"
 CARD_RESOLVE = "Resolve"
 CARD_OPEN = "Open card"
 NOBODY = "nobody yet"
+CARD_FIELDS = {
+    "customer": "Customer",
+    "kind": "Kind",
+    "urgency": "Urgency",
+    "status": "Status",
+    "reporter": "Reported by",
+    "owner": "Owner",
+    "age": "Age",
+    "team": "Team",
+}
 
 
 def card_fallback(item_ref: str, summary: str) -> str:
@@ -142,6 +176,28 @@ def card_from_conversation(link: str) -> str:
     return f"<{link}|Original conversation>"
 
 
+CARD_FULL_TEXT_IN_THREAD = (
+    "The text is long, so the card shows the start. All of it is in this card's thread."
+)
+FULL_TEXT_DETAILS = "*Details*"
+FULL_TEXT_CUSTOMER = "*Customer / account*"
+
+
+def full_text_intro(item_ref: str) -> str:
+    return f"Everything logged on *{item_ref}*, word for word:"
+
+
+def full_text_fallback(item_ref: str) -> str:
+    return f"{item_ref}: the full text"
+
+
+def whole_message_attached(chars: int) -> str:
+    return (
+        f"The message is long ({chars:,} characters), so it does not fit in this form. "
+        "All of it will be saved with the item; use Details for anything you want to add."
+    )
+
+
 # --- modals ------------------------------------------------------------------------------------
 UPDATE_TITLE = "Customer updated"
 UPDATE_SUBMIT = "Save"
@@ -154,7 +210,8 @@ REASSIGN_TEAM = "Which team owns this?"
 REASSIGN_NOTE = "Why (optional)"
 ERR_SAME_TEAM = "It is already with that team."
 NO_OTHER_TEAM = (
-    "There is no other team configured to move it to. An admin can add teams in frontline.yml."
+    "There is no other team to move it to yet. Ask your Frontline admin to add the team that "
+    "should own it."
 )
 RESOLVE_TITLE = "Resolve"
 RESOLVE_SUBMIT = "Resolve"
@@ -213,28 +270,33 @@ def reporter_card_link(item_ref: str, team_name: str, link: str) -> str:
 # --- refusals ----------------------------------------------------------------------------------
 def not_allowed(item_ref: str, team_name: str, channel: str) -> str:
     return (
-        f"Only members of <#{channel}> or {team_name}'s leads can change *{item_ref}*. "
-        "Ask in the channel, or join it if you work on this."
+        f"*{item_ref}* is in the hands of the people in <#{channel}> and {team_name}'s leads, "
+        "so I left it as it was. Ask in the channel, or join it if you work on this."
     )
 
 
 def cannot_see_members(item_ref: str, team_name: str, channel: str) -> str:
     return (
-        f"I can't see who is in <#{channel}>, so only {team_name}'s leads can change *{item_ref}* "
-        "for now. If it is a private channel, invite me there (`/invite @Frontline`)."
+        f"I can't see who is in <#{channel}> yet, so I left *{item_ref}* as it was; for now "
+        f"{team_name}'s leads look after it. If it is a private channel, invite me there "
+        "(`/invite @Frontline`)."
     )
 
 
 def item_not_found(ref: str) -> str:
-    return f"I can't find {ref}. It may belong to another workspace."
+    return f"Sorry, I can't find {ref}. It may belong to another workspace."
 
 
 def already_resolved(item_ref: str) -> str:
     return f"*{item_ref}* is already resolved; nothing changed."
 
 
+DATABASE_UNAVAILABLE = (
+    "Not saved: Frontline cannot reach its database right now. Please try again in a minute."
+)
+DATABASE_UNAVAILABLE_TITLE = "Not saved"
 SOMETHING_WENT_WRONG = (
-    "Something went wrong on our side and nothing was changed. Please try again in a minute."
+    "Sorry, something went wrong on our side and nothing was changed. Please try again in a minute."
 )
 
 # --- admin (CLI) -------------------------------------------------------------------------------
@@ -256,11 +318,21 @@ HOME_OWNED = "*Yours to keep moving*"
 HOME_LOGGED = "*What you logged lately*"
 HOME_NOTHING_OWNED = "Nothing waiting on you."
 HOME_NOTHING_LOGGED = "Nothing logged yet. The next customer idea you hear is a good start."
+HOME_WAITING = "*Free to pick up in your teams*"
+HOME_NOTHING_WAITING = (
+    "Open items still free to pick up in your teams' channels show up here. "
+    "Right now there are none."
+)
+
+
+def home_more(count: int) -> str:
+    return f"…and {count} more, each with a card in its team's channel."
+
 
 # --- nudges and escalation ---------------------------------------------------------------------
 NUDGE_HEADER = "Customers waiting for news"
 NUDGE_CHANNEL_INTRO = (
-    "Nobody has taken these yet. Whoever picks one up gives a customer some peace of mind."
+    "These are still free to pick up. Whoever takes one gives a customer some peace of mind."
 )
 NUDGE_UPDATE = "Update the customer"
 NUDGE_SNOOZE = "I'll update them by…"
@@ -294,7 +366,17 @@ def nudge_fallback(count: int) -> str:
 
 
 def more_items(count: int) -> str:
-    return f"…and {count} more. Open App Home to see them all."
+    return (
+        f"…and {count} more. App Home lists what is waiting in your teams, the most urgent first."
+    )
+
+
+def more_owned(count: int) -> str:
+    return f"…and {count} more. App Home lists yours, the most urgent first."
+
+
+def more_due_today(count: int) -> str:
+    return f"…and {count} more due today. App Home lists yours, the most urgent first."
 
 
 def escalation(
@@ -310,7 +392,7 @@ def escalation(
     return (
         f"*{who_waits(customer_md)}* has waited {waited} for news on *{item_ref}* "
         f"({summary_md}), well past {team_name}'s promise. Owner: {owner_md}. "
-        f"The owner was reminded already; a word from you may unblock it.{card}"
+        f"A check-in from you may help clear whatever is in the way.{card}"
     )
 
 
@@ -335,6 +417,17 @@ TIP_HEADER = "Tip of the day"
 
 def digest_fallback(due: int, moved: int) -> str:
     return f"Frontline: {due} customer updates due today, {moved} of your items moved"
+
+
+def digest_what(kind: str, who_md: str, team_md: str = "", outcome: str = "") -> str:
+    """What happened to an item the reader logged; `kind` is the event's kind."""
+    texts = {
+        "taken": f"{who_md} took it",
+        "customer_updated": f"{who_md} updated the customer",
+        "reassigned": f"{who_md} moved it to {team_md}",
+        "resolved": f"{who_md} resolved it ({outcome})",
+    }
+    return texts.get(kind, f"{who_md} set a new update time")
 
 
 def digest_moved(item_ref: str, summary_md: str, what: str) -> str:
@@ -362,3 +455,159 @@ def digest_set(on: bool) -> str:
 
 
 DIGEST_USAGE = "Use `/feedback digest on` or `/feedback digest off`."
+
+
+# --- operator: what `frontline` prints on stderr and in its logs ---------------------------------
+# One line each, naming the variable or file and the fix (the CLI prefixes "frontline: ").
+ALLOWED_PORT = "use a whole number from 1 to 65535, or unset it for 3000"
+ALLOWED_HTTP_THREADS = "use a whole number from 1 to 256, or unset it for 32"
+ALLOWED_SLACK_API_URL = (
+    "use an http:// or https:// URL with a host name, e.g. https://slack.com/api/ "
+    "(the default when it is unset)"
+)
+ALLOWED_LOG_FORMAT = "use text or json, or unset it for text"
+ALLOWED_ANY = "check its spelling and value"
+DATABASE_URL_FORMS = "sqlite:////path/to/frontline.db or postgresql://user:password@host:5432/name"
+
+
+def env_not_allowed(var: str, shown: str, allowed: str) -> str:
+    """`shown` is '=<value>' for plain settings and empty for secrets, which are never echoed."""
+    return f"{var}{shown} is not allowed: {allowed}."
+
+
+def database_url_unparseable() -> str:
+    return f"DATABASE_URL is not a database URL: use {DATABASE_URL_FORMS}."
+
+
+def database_url_unsupported(backend: str) -> str:
+    return f"DATABASE_URL names {backend!r}, which Frontline does not support: use {DATABASE_URL_FORMS}."
+
+
+def database_url_driver_missing(driver: str) -> str:
+    return (
+        f"DATABASE_URL asks for the driver {driver!r}, which is not installed: write "
+        "postgresql:// (Frontline uses psycopg 3) or sqlite:///…."
+    )
+
+
+def database_dir_missing(path: str, directory: str) -> str:
+    return (
+        f"DATABASE_URL points at {path}, but the directory {directory} does not exist: "
+        f"create it (mkdir -p {directory}) or change DATABASE_URL."
+    )
+
+
+def database_cannot_open(path: str, detail: str) -> str:
+    return (
+        f"DATABASE_URL points at {path}, which cannot be opened ({detail}): make the file and its "
+        "directory writable for this user, or change DATABASE_URL."
+    )
+
+
+def database_unreachable(where: str, detail: str) -> str:
+    return (
+        f"DATABASE_URL: PostgreSQL at {where} did not answer ({detail}): check the host and port "
+        "in DATABASE_URL, that the server is running, and that the firewall lets this machine in."
+    )
+
+
+def database_login_refused(where: str, detail: str) -> str:
+    return (
+        f"DATABASE_URL: PostgreSQL at {where} refused the login ({detail}): check the user name "
+        "and password in DATABASE_URL."
+    )
+
+
+def database_missing(where: str, name: str) -> str:
+    return (
+        f"DATABASE_URL: PostgreSQL at {where} has no database {name!r}: create it "
+        f"(createdb {name}) or correct the name in DATABASE_URL."
+    )
+
+
+def database_other(where: str, detail: str) -> str:
+    return (
+        f"DATABASE_URL: the database at {where} could not be used ({detail}): check DATABASE_URL."
+    )
+
+
+def config_is_directory(path: str) -> str:
+    return (
+        f"{path}: is a directory, not a file: set FRONTLINE_CONFIG to the YAML file itself, "
+        f"e.g. {path.rstrip('/')}/frontline.yml."
+    )
+
+
+def config_unreadable(path: str, detail: str) -> str:
+    return (
+        f"{path}: cannot be read ({detail}): make it readable for this user, or set "
+        "FRONTLINE_CONFIG to another file."
+    )
+
+
+def slack_unreachable(url: str, detail: str) -> str:
+    return (
+        f"Could not reach Slack at {url} ({detail}): check SLACK_API_URL (unset it for "
+        "https://slack.com/api/), DNS, and that the firewall allows outbound HTTPS."
+    )
+
+
+def slack_not_slack(url: str, status: int) -> str:
+    return (
+        f"SLACK_API_URL {url} did not answer like Slack's Web API (HTTP {status}): unset it for "
+        "https://slack.com/api/, or give the base URL that ends in /api/."
+    )
+
+
+def slack_refused_bot_token(code: str) -> str:
+    return (
+        f"Slack refused SLACK_BOT_TOKEN ({code}): copy the Bot User OAuth Token (xoxb-…) again "
+        "from OAuth & Permissions, and reinstall the app if it was removed."
+    )
+
+
+def slack_refused_app_token(code: str) -> str:
+    return (
+        f"Slack refused SLACK_APP_TOKEN ({code}): generate an app-level token with the "
+        "connections:write scope (Basic Information → App-Level Tokens), and check that Socket "
+        "Mode is on in the app's settings."
+    )
+
+
+def slack_busy_at_start(detail: str) -> str:
+    return f"Slack could not answer at start ({detail}); nothing was changed, start Frontline again in a minute."
+
+
+def job_workspace_unknown(job: str, detail: str) -> str:
+    return (
+        f"{job}: could not ask Slack which workspace this is ({detail}); nothing was sent, "
+        "run the job again later"
+    )
+
+
+def port_in_use(host: str, port: int) -> str:
+    return (
+        f"PORT {port}: {host}:{port} is already in use by another program: stop it, or set PORT "
+        "(or --port) to a free port."
+    )
+
+
+def port_not_permitted(host: str, port: int) -> str:
+    return (
+        f"PORT {port}: this user may not listen on {host}:{port}: use a port from 1024 up "
+        "(e.g. PORT=3000) behind the reverse proxy."
+    )
+
+
+def host_unusable(host: str, detail: str) -> str:
+    return (
+        f"HOST={host!r} is not an address of this machine ({detail}): use 0.0.0.0 for every "
+        "interface, or 127.0.0.1 behind a local proxy."
+    )
+
+
+SOCKET_MODE_CHOSEN = "Socket Mode: SLACK_APP_TOKEN is set, so Frontline connects out to Slack and needs no public URL."
+
+
+def http_mode_chosen(host: str, port: int) -> str:
+    return f"HTTP mode: SLACK_APP_TOKEN is not set, so Frontline serves Slack on http://{host}:{port}/slack/events."

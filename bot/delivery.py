@@ -1,6 +1,12 @@
 """Sending what the outbox holds. Rows are stored with the change that caused them, then sent.
 
 Cards are rendered when sent, not when queued, so a retried card shows the latest state.
+
+Exactly once, even when Slack's answer is lost: every post carries message metadata naming its
+outbox key. When an attempt's outcome is unknown (a timeout, a dropped connection, a sender
+killed mid-post, a database that failed after Slack took the post), the next attempt first
+looks for that key in the conversation's recent history and adopts the message it finds
+instead of posting a second copy.
 """
 
 from __future__ import annotations
@@ -34,6 +40,22 @@ DEFER_MAX = timedelta(
 )  # a DM waits this many tries for the card's link, then goes without
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_MAX = timedelta(hours=1)
+METADATA_EVENT = "frontline_outbox"  # the message metadata event type that tags our posts
+LOOKUP_MARGIN = timedelta(minutes=5)  # our clock and Slack's may differ a little
+LOOKUP_PAGES = 3
+LOOKUP_PAGE_SIZE = 200
+# Slack errors that mean "this history cannot be read" (no scope, not a member, gone): the post
+# is then sent again without the check, and the log says why.
+UNREADABLE = frozenset(
+    {
+        "missing_scope",
+        "not_in_channel",
+        "channel_not_found",
+        "thread_not_found",
+        "not_allowed_token_type",
+        "method_not_supported_for_channel_type",
+    }
+)
 
 
 class Defer(Exception):
@@ -120,7 +142,8 @@ class Delivery:
             except (SlackApiError, SlackClientError, OSError) as exc:
                 session.rollback()
                 error = _describe(exc)
-                retry_at = None if row.attempts >= MAX_ATTEMPTS else now + backoff(row.attempts)
+                wait = max(backoff(row.attempts), _retry_after(exc))
+                retry_at = None if row.attempts >= MAX_ATTEMPTS else now + wait
                 log.warning(
                     "outbox %s (%s) failed on attempt %s: %s",
                     row.key,
@@ -128,17 +151,19 @@ class Delivery:
                     row.attempts,
                     error,
                 )
-                outbox.fail(session, row, now, error, retry_at)
+                outbox.fail(session, row, now, error, retry_at, unsure=_maybe_sent(exc))
                 return "failed"
             except Exception as exc:  # a bug must not wedge the queue: keep the row, log it
                 session.rollback()
                 log.exception("outbox %s (%s) crashed", row.key, row.kind)
+                # It may have failed after Slack took the post: look before posting again.
                 outbox.fail(
                     session,
                     row,
                     now,
                     f"internal: {type(exc).__name__}",
                     now + backoff(row.attempts),
+                    unsure=True,
                 )
                 return "failed"
             if not result.pop(FINISHED, False):
@@ -151,8 +176,65 @@ class Delivery:
             raise ValueError(f"unknown outbox kind {row.kind}")
         return handler(session, row)
 
-    def _post(self, **kwargs: Any) -> Any:
-        return self.client.chat_postMessage(unfurl_links=False, unfurl_media=False, **kwargs)
+    def _post(self, row: Outbox, **kwargs: Any) -> dict[str, Any]:
+        """Post once: an earlier attempt whose answer was lost is looked up, not repeated."""
+        channel, thread_ts = kwargs["channel"], kwargs.get("thread_ts")
+        if row.unsure_since is not None:
+            found = self._find_posted(row, channel, thread_ts)
+            if found is not None:
+                log.info("outbox %s (%s) was already in Slack: adopted it", row.key, row.kind)
+                return found
+        resp = self.client.chat_postMessage(
+            unfurl_links=False,
+            unfurl_media=False,
+            metadata={"event_type": METADATA_EVENT, "event_payload": {"key": row.key}},
+            **kwargs,
+        )
+        return {"ts": resp["ts"], "channel": resp.get("channel") or channel}
+
+    def _find_posted(
+        self, row: Outbox, channel: str, thread_ts: str | None
+    ) -> dict[str, Any] | None:
+        """The message an earlier attempt of this row posted, found by its metadata, or None."""
+        assert row.unsure_since is not None
+        oldest = f"{(row.unsure_since - LOOKUP_MARGIN).timestamp():.6f}"
+        try:
+            where = channel
+            if channel[:1] in ("U", "W"):  # a DM sent to a user id: read the IM itself
+                where = self.client.conversations_open(users=channel)["channel"]["id"]
+            cursor = None
+            for _ in range(LOOKUP_PAGES):
+                args: dict[str, Any] = {
+                    "channel": where,
+                    "oldest": oldest,
+                    "include_all_metadata": True,
+                    "limit": LOOKUP_PAGE_SIZE,
+                }
+                if cursor:
+                    args["cursor"] = cursor
+                if thread_ts:
+                    page = self.client.conversations_replies(ts=thread_ts, **args)
+                else:
+                    page = self.client.conversations_history(**args)
+                for message in page.get("messages") or []:
+                    meta = message.get("metadata") or {}
+                    payload = meta.get("event_payload") or {}
+                    if meta.get("event_type") == METADATA_EVENT and payload.get("key") == row.key:
+                        return {"ts": message["ts"], "channel": where, "adopted": True}
+                cursor = (page.get("response_metadata") or {}).get("next_cursor")
+                if not cursor:
+                    break
+        except SlackApiError as exc:
+            if exc.response.get("error") not in UNREADABLE:
+                raise
+            log.warning(
+                "outbox %s (%s): cannot read %s to check for an earlier copy (%s); sending again",
+                row.key,
+                row.kind,
+                channel,
+                exc.response.get("error"),
+            )
+        return None
 
     def _item(self, session: Session, row: Outbox) -> Item:
         """Read the item and end the read transaction: no connection is held during Slack calls."""
@@ -176,6 +258,7 @@ class Delivery:
         if item.moves != row.payload.get("move", 0):
             return {"superseded": True}  # it moved on before this card got out
         resp = self._post(
+            row,
             channel=channel,
             text=views.card_text(item),
             blocks=views.card_blocks(item, self.card_context(item)),
@@ -255,10 +338,27 @@ class Delivery:
             raise ValueError("event is gone")
         text = event_text(event, self.config)
         resp = self._post(
+            row,
             channel=item.card_channel,
             thread_ts=item.card_ts,
             text=text,
             blocks=views.event_blocks(text),
+        )
+        return {"channel": resp.get("channel"), "ts": resp["ts"]}
+
+    def _send_full_text(self, session: Session, row: Outbox) -> dict[str, Any]:
+        """Text longer than the card shows, whole, in the card's thread (queued with the card)."""
+        item = self._item(session, row)
+        if item.moves != row.payload.get("move", 0):
+            return {"superseded": True}  # it moved on: the new card's row carries the text
+        if not item.card_ts or not item.card_channel:
+            raise Defer("card not posted yet")
+        resp = self._post(
+            row,
+            channel=item.card_channel,
+            thread_ts=item.card_ts,
+            text=views.full_text_fallback(item),
+            blocks=views.full_text_blocks(item),
         )
         return {"channel": resp.get("channel"), "ts": resp["ts"]}
 
@@ -272,12 +372,12 @@ class Delivery:
             elif row.attempts < LINK_WAIT_ATTEMPTS:
                 raise Defer("card link not known yet")
             # the card is stuck (channel missing?): the person hears about it without the link
-        resp = self._post(channel=p["user"], text=text, blocks=blocks)
+        resp = self._post(row, channel=p["user"], text=text, blocks=blocks)
         return {"channel": resp.get("channel"), "ts": resp["ts"]}
 
     def _send_post(self, session: Session, row: Outbox) -> dict[str, Any]:
         p = row.payload
-        resp = self._post(channel=p["channel"], text=p["text"], blocks=p.get("blocks"))
+        resp = self._post(row, channel=p["channel"], text=p["text"], blocks=p.get("blocks"))
         return {"channel": resp.get("channel"), "ts": resp["ts"]}
 
 
@@ -296,6 +396,28 @@ def event_text(event: ItemEvent, config: FrontlineConfig) -> str:
     elif event.kind == "snoozed":
         extra = data.get("until_text", "")
     return copy.event_line(event.kind, actor, note, extra)
+
+
+def _maybe_sent(exc: Exception) -> bool:
+    """False only when Slack answered that it did not take the request."""
+    if isinstance(exc, SlackApiError):
+        status = getattr(exc.response, "status_code", 200)
+        return isinstance(status, int) and status >= 500
+    return True  # a timeout or a dropped connection: the post may be in Slack
+
+
+def _retry_after(exc: Exception) -> timedelta:
+    """Slack's Retry-After on a 429, so the next attempt waits as long as Slack asked."""
+    if not isinstance(exc, SlackApiError) or getattr(exc.response, "status_code", 0) != 429:
+        return timedelta(0)
+    headers = getattr(exc.response, "headers", None) or {}
+    value = next((v for k, v in headers.items() if k.lower() == "retry-after"), "1")
+    if isinstance(value, list):
+        value = value[0] if value else "1"
+    try:
+        return timedelta(seconds=max(1, int(str(value))))
+    except ValueError:
+        return timedelta(seconds=60)
 
 
 def _describe(exc: Exception) -> str:

@@ -53,17 +53,10 @@ def _previous_working_day(day: date, fl: Frontline) -> date:
 def _moved_text(event: ItemEvent, fl: Frontline) -> str:
     who = mention(event.actor_id) if event.actor_id else copy.APP_NAME
     data = event.data or {}
-    if event.kind == "taken":
-        return f"{who} took it"
-    if event.kind == "customer_updated":
-        return f"{who} updated the customer"
-    if event.kind == "reassigned":
-        team = fl.config.team(data.get("to", ""))
-        return f"{who} moved it to {inert(team.name if team else str(data.get('to')), 80)}"
-    if event.kind == "resolved":
-        outcome = copy.OUTCOME_LABELS.get(data.get("outcome", ""), "")
-        return f"{who} resolved it ({outcome})"
-    return f"{who} set a new update time"
+    team = fl.config.team(data.get("to", ""))
+    team_md = inert(team.name if team else str(data.get("to")), 80)
+    outcome = copy.OUTCOME_LABELS.get(data.get("outcome", ""), "")
+    return copy.digest_what(event.kind, who, team_md, outcome)
 
 
 def plan(fl: Frontline, now: datetime) -> DigestPlan:

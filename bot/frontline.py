@@ -10,8 +10,9 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy import exc as db_errors
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from bot import capture, copy, ids, views, workflow
 from bot.capture import Captured, Draft
@@ -20,15 +21,18 @@ from bot.config import FrontlineConfig, Team
 from bot.delivery import Delivery, SendReport
 from bot.membership import Membership
 from bot.people import People
-from bot.text import inert, readable
+from bot.text import inert, is_blank, readable, visible_or_empty
 from bot.tip_library import Tip, load_builtin_tips, merge_tips
 from bot.tips import tip_of_the_day
 from bot.wallclock import Now, system_now
-from storage import outbox
+from storage import intake, outbox
 from storage.db import session_scope
 from storage.models import Item
 
 log = logging.getLogger(__name__)
+
+TEAMS_PER_PAGE = 25  # `/feedback teams`: a page stays far below Slack's 50 blocks and 3000/section
+TEAM_KEYWORDS_SHOWN = 20  # so one team's line always fits a section whole
 
 
 class WorkspaceUnknown(RuntimeError):
@@ -45,13 +49,14 @@ class Frontline:
         now: Now = system_now,
         membership: Membership | None = None,
         after_ack_workers: int = 4,
+        send_client: WebClient | None = None,
     ) -> None:
         self.config = config
         self.engine = engine
         self.client = client
         self.now = now
         self.membership = membership or Membership(client)
-        self.delivery = Delivery(engine, client, config, now)
+        self.delivery = Delivery(engine, send_client or client, config, now)
         self.people = People(engine, client, now)
         # Slack calls that follow an ack run here, few at a time, so new acks keep the CPU.
         self._after_ack = ThreadPoolExecutor(
@@ -135,6 +140,79 @@ class Frontline:
     def readable(self, text: str) -> str:
         return readable(text)
 
+    def form_draft(
+        self,
+        fields: dict[str, str],
+        *,
+        team_key: str | None,
+        team_id: str,
+        user_id: str,
+        long_message_id: int | None = None,
+    ) -> Draft:
+        """The capture form's values; a long message kept by the shortcut joins the details."""
+        long_message = ""
+        if long_message_id is not None:
+            with Session(self.engine) as session:
+                long_message = intake.draft_text(session, long_message_id, team_id, user_id) or ""
+        return capture.from_form(
+            fields.get("summary", ""),
+            fields.get("details", ""),
+            fields.get("customer", ""),
+            fields.get("kind", ""),
+            fields.get("urgency", ""),
+            team_key,
+            long_message,
+        )
+
+    def message_draft(
+        self,
+        wire_text: str,
+        *,
+        channel: str | None,
+        ts: str | None,
+        key: str,
+        team_id: str,
+        user_id: str,
+    ) -> views.CaptureDraft:
+        """The capture form filled from a message: its first line as the summary, all of it as
+        details. A message too long for the form is stored whole first and saved with the item
+        when the form comes back."""
+        text = visible_or_empty(readable(wire_text))
+        summary = next((line.strip() for line in text.splitlines() if not is_blank(line)), "")
+        # the summary holds 300 characters: a longer single line goes whole to Details too
+        details = text if text != summary or len(summary) > capture.SUMMARY_MAX else ""
+        long_id = None
+        if len(details) > views.FORM_DETAILS_MAX:
+            with session_scope(self.engine) as session:
+                long_id = intake.keep_draft(session, key, team_id, user_id, text, self.now())
+            details = ""
+        return views.CaptureDraft(
+            summary=summary,
+            details=details,
+            source_channel=channel,
+            source_ts=ts,
+            long_message_id=long_id,
+            long_message_chars=len(text),
+        )
+
+    def first_delivery(self, event_id: str, team_id: str) -> bool:
+        """False when Slack retries an event already handled (same event_id)."""
+        with session_scope(self.engine) as session:
+            return intake.first_delivery(session, event_id, team_id, self.now())
+
+    @staticmethod
+    def is_outage(error: BaseException) -> bool:
+        """The database cannot be reached (down, restarting, out of connections, locked)."""
+        return isinstance(
+            error,
+            (
+                db_errors.OperationalError,
+                db_errors.InterfaceError,
+                db_errors.TimeoutError,
+                db_errors.DisconnectionError,
+            ),
+        )
+
     def validate(self, draft: Draft) -> dict[str, str]:
         return capture.validate(draft, self.config)
 
@@ -159,7 +237,7 @@ class Frontline:
         return f"{done}\n{self.capture_reason(captured)}"
 
     def capture_reason(self, captured: Captured) -> str:
-        reason = captured.item.routing_reason
+        reason = views.shown_reason(captured.item.routing_reason)
         if captured.decision and captured.decision.unknown_tag:
             reason = f"{copy.unknown_tag(captured.decision.unknown_tag)} {reason}"
         return inert(reason, 600)
@@ -345,36 +423,78 @@ class Frontline:
     def help_text(self) -> str:
         return copy.HELP
 
-    def teams_text(self) -> str:
+    def teams_reply(self, page: int = 1) -> dict[str, Any]:
+        """`/feedback teams [page]`: every team whole, TEAMS_PER_PAGE to a page."""
+        teams = self.config.teams
+        pages = max(1, -(-len(teams) // TEAMS_PER_PAGE))
+        page = min(max(page, 1), pages)
         lines = []
-        for team in self.config.teams:
-            hours = f"{team.inform_within_hours.normal:g}"
-            if team.inform_within_hours.high:
-                hours += f" (high urgency: {team.inform_within_hours.high:g})"
+        for team in teams[(page - 1) * TEAMS_PER_PAGE : page * TEAMS_PER_PAGE]:
+            within = team.inform_within_hours
+            keywords = [inert(k, 60) for k in team.keywords]
             lines.append(
                 copy.team_line(
                     team.key,
                     inert(team.name, 80),
                     team.channel,
-                    [inert(k, 60) for k in team.keywords],
-                    hours,
+                    keywords[:TEAM_KEYWORDS_SHOWN],
+                    copy.team_hours(within.normal, within.high),
+                    more_keywords=max(0, len(keywords) - TEAM_KEYWORDS_SHOWN),
                 )
             )
-        return copy.teams_list(lines)
+        return views.teams_reply(lines, page, pages)
 
     def home(self, team_id: str, user: str) -> dict[str, Any]:
+        """Owned items, the unowned items of the person's teams (the channel nudges' full list),
+        and what they logged lately. Membership is asked between the reads, outside a session."""
+        mine = (Item.slack_team_id == team_id, Item.owner_id == user, Item.status == "open")
+        unowned = (
+            Item.slack_team_id == team_id,
+            col(Item.owner_id).is_(None),
+            Item.status == "open",
+        )
+        limit = views.HOME_LIST
         with Session(self.engine) as session:
             owned = session.exec(
-                select(Item)
-                .where(Item.slack_team_id == team_id, Item.owner_id == user, Item.status == "open")
-                .order_by(col(Item.due_at))
-                .limit(40)
+                select(Item).where(*mine).order_by(col(Item.due_at), col(Item.id)).limit(limit)
             ).all()
+            owned_total = session.exec(select(func.count()).select_from(Item).where(*mine)).one()
             logged = session.exec(
                 select(Item)
                 .where(Item.slack_team_id == team_id, Item.reporter_id == user)
                 .order_by(col(Item.id).desc())
                 .limit(20)
             ).all()
-        links = {i.id: i.card_permalink for i in [*owned, *logged] if i.id and i.card_permalink}
-        return views.home_view(owned, logged, self.now(), links)
+            keys = session.exec(select(Item.team_key).where(*unowned).distinct()).all()
+        my_keys = [key for key in keys if self.may_act_for(self.config.team(key), user)]
+        waiting: list[Item] = []
+        waiting_total = 0
+        if my_keys:
+            in_my_teams = (*unowned, col(Item.team_key).in_(my_keys))
+            with Session(self.engine) as session:
+                waiting = list(
+                    session.exec(
+                        select(Item)
+                        .where(*in_my_teams)
+                        .order_by(col(Item.due_at), col(Item.id))
+                        .limit(limit)
+                    ).all()
+                )
+                waiting_total = session.exec(
+                    select(func.count()).select_from(Item).where(*in_my_teams)
+                ).one()
+        shown = [*owned, *waiting, *logged]
+        data = views.HomeData(
+            owned=owned,
+            owned_total=owned_total,
+            waiting=waiting,
+            waiting_total=waiting_total,
+            logged=logged,
+            team_names={i.team_key: self.team_of(i).name for i in shown},
+            links={i.id: i.card_permalink for i in shown if i.id and i.card_permalink},
+        )
+        return views.home_view(data, self.now())
+
+    def may_act_for(self, team: Team | None, user: str) -> bool:
+        """May act on a team's items; a key no longer configured belongs to the triage team."""
+        return workflow.may_act(team or self.config.triage, user, self.membership.is_member)

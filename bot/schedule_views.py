@@ -81,7 +81,8 @@ def nudge_blocks(items: Sequence[Item], now: datetime, *, to_channel: bool) -> l
             )
         blocks.append(ActionsBlock(block_id=f"{ids.BLOCK_NUDGE_ITEM}:{item.id}", elements=elements))
     if len(items) > ITEMS_PER_NUDGE:
-        blocks.append(ContextBlock(elements=[md(copy.more_items(len(items) - ITEMS_PER_NUDGE))]))
+        more = copy.more_items if to_channel else copy.more_owned
+        blocks.append(ContextBlock(elements=[md(more(len(items) - ITEMS_PER_NUDGE))]))
     return to_dicts(blocks)
 
 
@@ -136,7 +137,7 @@ def digest_blocks(
         for item in due_today[:15]:
             blocks.append(SectionBlock(text=md(nudge_item_text(item, now))))
         if len(due_today) > 15:
-            blocks.append(ContextBlock(elements=[md(copy.more_items(len(due_today) - 15))]))
+            blocks.append(ContextBlock(elements=[md(copy.more_due_today(len(due_today) - 15))]))
         if not due_today:
             blocks.append(ContextBlock(elements=[md(copy.DIGEST_NOTHING_DUE)]))
     if moved:

@@ -7,10 +7,11 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from slack_bolt import App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy.engine import Engine
 from waitress.server import create_server
 
+from bot.http_guard import GuardedSlackHandler
+from bot.settings import DEFAULT_HTTP_THREADS
 from storage.db import ping
 
 EVENTS_PATH = "/slack/events"
@@ -22,7 +23,8 @@ StartResponse = Callable[..., Any]
 def wsgi_app(
     bolt: App, engine: Engine
 ) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
-    slack = SlackRequestHandler(bolt, path=EVENTS_PATH)
+    # Bolt keeps the secret to itself; the guard needs it to tell a bad body from a forged one.
+    slack = GuardedSlackHandler(bolt, EVENTS_PATH, getattr(bolt, "_signing_secret", "") or "")
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -46,7 +48,9 @@ def wsgi_app(
     return application
 
 
-def make_server(bolt: App, engine: Engine, host: str, port: int, threads: int = 16) -> Any:
+def make_server(
+    bolt: App, engine: Engine, host: str, port: int, threads: int = DEFAULT_HTTP_THREADS
+) -> Any:
     """A waitress server; call .run() to serve and .close() to stop."""
     return create_server(
         wsgi_app(bolt, engine),

@@ -69,3 +69,28 @@ def readable(text: str) -> str:
     """
     plain_text = _SLACK_MARKUP.sub(lambda m: _readable_token(m.group(1)), text)
     return plain_text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+# Characters that show nothing: zero-width space, non-joiner, joiner, word joiner and BOM.
+# They are removed only to decide whether text is blank; the stored text keeps them (the joiner
+# builds emoji such as 👩‍💻).
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
+
+def is_blank(text: str) -> bool:
+    """Nothing a person could read: empty, whitespace (NBSP included) or zero-width characters."""
+    return not text.translate(INVISIBLE).strip()
+
+
+def visible_or_empty(text: str) -> str:
+    """The text stripped, or "" when it shows nothing."""
+    return "" if is_blank(text) else text.strip()
+
+
+_TYPED_MARKUP = re.compile(r"<((?:[@#!]|https?://|mailto:)[^<>]*)>")
+
+
+def readable_typed(text: str) -> str:
+    """Text typed into a form (not escaped by Slack): only Slack markup such as <!channel>,
+    <@U…> or <https://x|label> becomes plain words; a lone < or & stays as typed."""
+    return _TYPED_MARKUP.sub(lambda m: _readable_token(m.group(1)), text)

@@ -7,6 +7,7 @@ Built with slack_sdk.models so most limits are checked; user text goes through b
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,7 +35,7 @@ from slack_sdk.models.views import View
 from bot import copy, ids
 from bot.clock import format_duration
 from bot.config import FrontlineConfig, Team
-from bot.text import inert, plain
+from bot.text import escape, inert, plain
 from storage.models import Item
 
 MAX_MESSAGE_BLOCKS = 50
@@ -80,6 +81,14 @@ class CardContext:
     moved_link: str | None = None
 
 
+LEGACY_SCORE = re.compile(r" \(score \d+\)")
+
+
+def shown_reason(reason: str) -> str:
+    """Items logged before reasons were plain words carry "(score 91)": agents see no scores."""
+    return LEGACY_SCORE.sub("", reason)
+
+
 def waiting_line(item: Item, now: datetime) -> str:
     waited = format_duration(now - item.informed_at)
     overdue = now >= item.due_at
@@ -96,14 +105,16 @@ def card_blocks(item: Item, ctx: CardContext) -> list[dict[str, Any]]:
         blocks.append(SectionBlock(text=md(inert(item.details, SECTION_LIMIT))))
     status = copy.STATUS_LABELS.get(item.status, item.status)
     fields = [
-        md(f"*Customer*\n{inert(item.customer, 200) or '—'}"),
-        md(f"*Kind*\n{copy.KIND_LABELS.get(item.kind, item.kind)}"),
-        md(f"*Urgency*\n{copy.URGENCY_LABELS.get(item.urgency, item.urgency)}"),
-        md(f"*Status*\n{status}"),
-        md(f"*Reported by*\n{mention(item.reporter_id)}"),
-        md(f"*Owner*\n{mention(item.owner_id)}"),
-        md(f"*Age*\n{format_duration(ctx.now - item.created_at)}"),
-        md(f"*Team*\n{inert(ctx.team.name, 80)}"),
+        md(f"*{copy.CARD_FIELDS['customer']}*\n{inert(item.customer, 200) or '—'}"),
+        md(f"*{copy.CARD_FIELDS['kind']}*\n{copy.KIND_LABELS.get(item.kind, item.kind)}"),
+        md(
+            f"*{copy.CARD_FIELDS['urgency']}*\n{copy.URGENCY_LABELS.get(item.urgency, item.urgency)}"
+        ),
+        md(f"*{copy.CARD_FIELDS['status']}*\n{status}"),
+        md(f"*{copy.CARD_FIELDS['reporter']}*\n{mention(item.reporter_id)}"),
+        md(f"*{copy.CARD_FIELDS['owner']}*\n{mention(item.owner_id)}"),
+        md(f"*{copy.CARD_FIELDS['age']}*\n{format_duration(ctx.now - item.created_at)}"),
+        md(f"*{copy.CARD_FIELDS['team']}*\n{inert(ctx.team.name, 80)}"),
     ]
     blocks.append(SectionBlock(fields=fields))
     context = []
@@ -112,9 +123,11 @@ def card_blocks(item: Item, ctx: CardContext) -> list[dict[str, Any]]:
     elif item.status == "open":
         context.append(md(waiting_line(item, ctx.now)))
     if item.routing_reason:
-        context.append(md(inert(item.routing_reason, 500)))
+        context.append(md(inert(shown_reason(item.routing_reason), 500)))
     if item.source_permalink:
         context.append(md(copy.card_from_conversation(item.source_permalink)))
+    if needs_full_text(item):
+        context.append(md(copy.CARD_FULL_TEXT_IN_THREAD))
     blocks.append(ContextBlock(elements=context or [md(" ")]))
     if ctx.moved_to is not None:
         return to_dicts(blocks)
@@ -142,6 +155,53 @@ def card_blocks(item: Item, ctx: CardContext) -> list[dict[str, Any]]:
         )
     blocks.append(ActionsBlock(block_id=ids.BLOCK_CARD_ACTIONS, elements=buttons))
     return to_dicts(blocks)
+
+
+CARD_CUSTOMER_LIMIT = 200
+FORM_DETAILS_MAX = 3000  # Slack's limit for a text input
+
+
+def needs_full_text(item: Item) -> bool:
+    """The card shows details and customer trimmed to Block Kit's limits; past them, the whole
+    text goes to the card's thread."""
+    return len(escape(item.details)) > SECTION_LIMIT or len(escape(item.customer)) > (
+        CARD_CUSTOMER_LIMIT
+    )
+
+
+def chunks(text: str, size: int = SECTION_LIMIT) -> list[str]:
+    """Escaped text in pieces of at most `size`, cut at a line break or space where one is near,
+    never inside an entity like &amp;. Joined, the pieces are the whole escaped text."""
+    rest, out = escape(text), []
+    while len(rest) > size:
+        cut = max(rest.rfind("\n", size // 2, size), rest.rfind(" ", size // 2, size))
+        if cut <= 0:
+            cut = size
+        amp = rest.rfind("&", cut - 5, cut)
+        if amp != -1 and ";" not in rest[amp:cut]:
+            cut = amp
+        out.append(rest[:cut])
+        rest = rest[cut:]
+    if rest:
+        out.append(rest)
+    return out
+
+
+def full_text_blocks(item: Item) -> list[dict[str, Any]]:
+    """A thread reply with everything the card had to trim, word for word."""
+    blocks: list[Block] = [SectionBlock(text=md(copy.full_text_intro(ids.item_ref(item.id or 0))))]
+    for label, text in (
+        (copy.FULL_TEXT_DETAILS, item.details),
+        (copy.FULL_TEXT_CUSTOMER, item.customer),
+    ):
+        if text:
+            blocks.append(SectionBlock(text=md(label)))
+            blocks += [SectionBlock(text=md(piece)) for piece in chunks(text)]
+    return to_dicts(blocks)
+
+
+def full_text_fallback(item: Item) -> str:
+    return copy.full_text_fallback(ids.item_ref(item.id or 0))
 
 
 def card_text(item: Item) -> str:
@@ -172,6 +232,8 @@ class CaptureDraft:
     details: str = ""
     source_channel: str | None = None
     source_ts: str | None = None
+    long_message_id: int | None = None  # a message too long for the form, stored whole
+    long_message_chars: int = 0
 
 
 def capture_modal(config: FrontlineConfig, draft: CaptureDraft | None = None) -> dict[str, Any]:
@@ -181,9 +243,11 @@ def capture_modal(config: FrontlineConfig, draft: CaptureDraft | None = None) ->
     summary = PlainTextInputElement(action_id="summary", max_length=300)
     if draft.summary:
         summary.initial_value = plain(draft.summary, 300)
-    details = PlainTextInputElement(action_id="details", multiline=True, max_length=3000)
+    details = PlainTextInputElement(
+        action_id="details", multiline=True, max_length=FORM_DETAILS_MAX
+    )
     if draft.details:
-        details.initial_value = plain(draft.details, 3000)
+        details.initial_value = plain(draft.details, FORM_DETAILS_MAX)
     blocks: list[Block] = [
         InputBlock(
             block_id=ids.BLOCK_SUMMARY,
@@ -224,9 +288,13 @@ def capture_modal(config: FrontlineConfig, draft: CaptureDraft | None = None) ->
             hint=pt(copy.FIELD_TEAM_HINT, 150),
         ),
     ]
-    meta = {}
+    meta: dict[str, Any] = {}
     if draft.source_channel and draft.source_ts:
         meta = {"channel": draft.source_channel, "ts": draft.source_ts}
+    if draft.long_message_id:
+        meta["long_message"] = draft.long_message_id
+        note = copy.whole_message_attached(draft.long_message_chars)
+        blocks.insert(1, ContextBlock(elements=[md(note)]))
     view = View(
         type="modal",
         callback_id=ids.VIEW_CAPTURE,
@@ -351,11 +419,40 @@ def item_line(item: Item, now: datetime, link: str | None = None) -> str:
     return f"{head} {inert(item.summary, 200)} · {tail}"
 
 
-def home_view(
-    owned: Sequence[Item], logged: Sequence[Item], now: datetime, links: dict[int, str]
-) -> dict[str, Any]:
+HOME_LIST = 30  # items per Home section: 3 sections stay well inside Slack's 100 blocks
+
+
+@dataclass(frozen=True)
+class HomeData:
+    """What one person's Home tab shows; the *_total counts say how many exist beyond the lists."""
+
+    owned: Sequence[Item]
+    owned_total: int
+    waiting: Sequence[Item]  # open, unowned items of the teams the person is in or leads
+    waiting_total: int
+    logged: Sequence[Item]
+    team_names: dict[str, str]
+    links: dict[int, str]
+
+
+def _home_items(
+    items: Sequence[Item], total: int, now: datetime, data: HomeData, *, with_team: bool = False
+) -> list[Block]:
+    blocks: list[Block] = []
+    for item in items[:HOME_LIST]:
+        line = item_line(item, now, data.links.get(item.id or 0))
+        if with_team:
+            line += f" · {inert(data.team_names.get(item.team_key, item.team_key), 80)}"
+        blocks.append(SectionBlock(text=md(line)))
+    shown = min(len(items), HOME_LIST)
+    if total > shown:
+        blocks.append(ContextBlock(elements=[md(copy.home_more(total - shown))]))
+    return blocks
+
+
+def home_view(data: HomeData, now: datetime) -> dict[str, Any]:
     blocks: list[Block] = [
-        HeaderBlock(text=pt("Frontline", HEADER_LIMIT)),
+        HeaderBlock(text=pt(copy.APP_NAME, HEADER_LIMIT)),
         SectionBlock(text=md(copy.HOME_INTRO)),
         ActionsBlock(
             block_id=ids.BLOCK_HOME_ACTIONS,
@@ -371,15 +468,38 @@ def home_view(
         DividerBlock(),
         SectionBlock(text=md(copy.HOME_OWNED)),
     ]
-    blocks += [SectionBlock(text=md(item_line(i, now, links.get(i.id or 0)))) for i in owned[:40]]
-    if not owned:
+    blocks += _home_items(data.owned, data.owned_total, now, data)
+    if not data.owned:
         blocks.append(ContextBlock(elements=[md(copy.HOME_NOTHING_OWNED)]))
+    blocks += [DividerBlock(), SectionBlock(text=md(copy.HOME_WAITING))]
+    blocks += _home_items(data.waiting, data.waiting_total, now, data, with_team=True)
+    if not data.waiting:
+        blocks.append(ContextBlock(elements=[md(copy.HOME_NOTHING_WAITING)]))
     blocks += [DividerBlock(), SectionBlock(text=md(copy.HOME_LOGGED))]
-    blocks += [SectionBlock(text=md(item_line(i, now, links.get(i.id or 0)))) for i in logged[:40]]
-    if not logged:
+    blocks += _home_items(data.logged, len(data.logged), now, data)
+    if not data.logged:
         blocks.append(ContextBlock(elements=[md(copy.HOME_NOTHING_LOGGED)]))
     dicts = [b.to_dict() for b in blocks][:MAX_VIEW_BLOCKS]
     return View(type="home", blocks=dicts).to_dict()
+
+
+def teams_reply(lines: Sequence[str], page: int, pages: int) -> dict[str, Any]:
+    """One page of `/feedback teams`: lines packed whole into sections of at most 3000 chars."""
+    blocks: list[Block] = [SectionBlock(text=md(copy.TEAMS_HEADER))]
+    chunk = ""
+    for line in lines:
+        if chunk and len(chunk) + 1 + len(line) > SECTION_LIMIT:
+            blocks.append(SectionBlock(text=md(chunk)))
+            chunk = ""
+        chunk = f"{chunk}\n{line}" if chunk else line
+    if chunk:
+        blocks.append(SectionBlock(text=md(chunk)))
+    text = copy.TEAMS_HEADER
+    if pages > 1:
+        page_line = copy.teams_page(page, pages)
+        blocks.append(ContextBlock(elements=[md(page_line)]))
+        text = f"{text} · {page_line}"
+    return {"response_type": "ephemeral", "text": text, "blocks": to_dicts(blocks)}
 
 
 def ephemeral(text_md: str) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from bot import copy, ids, views
-from bot.capture import due_for, lead_alerts
+from bot.capture import due_for, full_text_rows, lead_alerts
 from bot.config import FrontlineConfig, Team
 from bot.text import inert
 from storage import outbox
@@ -175,6 +175,7 @@ def reassign(
         now=now,
         payload={"channel": target.channel, "move": item.moves},
     )
+    rows += full_text_rows(session, item, now)
     if old_channel and old_ts:
         rows += outbox.queue(
             session,

@@ -5,10 +5,11 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.frontline import Frontline
-from handlers import actions, commands, events, shortcuts, submissions
+from handlers import actions, commands, events, guard, shortcuts, submissions
 
 
 def register(app: App, frontline: Frontline) -> None:
+    guard.register(app, frontline)  # first: its middleware sees every request
     commands.register(app, frontline)
     shortcuts.register(app, frontline)
     actions.register(app, frontline)

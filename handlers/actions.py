@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from bot import ids, views
 from bot.frontline import Frontline
 from bot.workflow import Change
+from handlers.guard import tells_when_db_down
 from handlers.payload import action_value, team_id, user_id
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,7 @@ def tell(respond: Respond, message: str | None) -> None:
 
 def register(app: App, fl: Frontline) -> None:
     @app.action(ids.ACTION_TAKE)
+    @tells_when_db_down
     def take(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         ack()
         change: Change = fl.take(
@@ -34,6 +36,7 @@ def register(app: App, fl: Frontline) -> None:
         fl.deliver(change.outbox_ids)
 
     def modal_opener(build: Callable[[Any], dict[str, Any]]) -> Callable[..., None]:
+        @tells_when_db_down
         def open_modal(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
             ack()
             item = fl.get_item(team_id(body), action_value(body))
@@ -57,6 +60,7 @@ def register(app: App, fl: Frontline) -> None:
     )
 
     @app.action(ids.ACTION_SNOOZE)
+    @tells_when_db_down
     def snooze(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         ack()
         ref, _, choice = action_value(body).partition("|")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -11,6 +12,7 @@ from slack_sdk import WebClient
 from bot import copy, ids, views
 from bot.capture import Captured, CaptureRefused
 from bot.frontline import Frontline
+from bot.text import is_blank
 from handlers.payload import team_id, user_id
 
 log = logging.getLogger(__name__)
@@ -21,7 +23,7 @@ def register(app: App, fl: Frontline) -> None:
     def feedback(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         text = (body.get("text") or "").strip()
         word = text.lower()
-        if not text:
+        if is_blank(text):  # nothing visible (spaces, zero-width characters): the form opens
             try:
                 client.views_open(
                     trigger_id=body["trigger_id"], view=views.capture_modal(fl.config)
@@ -34,8 +36,9 @@ def register(app: App, fl: Frontline) -> None:
         if word in ("help", "?"):
             ack(**views.ephemeral(fl.help_text()))
             return
-        if word == "teams":
-            ack(**views.ephemeral(fl.teams_text()))
+        page = re.fullmatch(r"teams(?:\s+(\d{1,3}))?", word)  # "teams 2": the second page
+        if page:
+            ack(**fl.teams_reply(int(page.group(1) or 1)))
             return
         if word == "tip":
             ack(**views.ephemeral(fl.tip_today_text()))

@@ -10,21 +10,24 @@ from slack_sdk import WebClient
 
 from bot import ids, views
 from bot.frontline import Frontline
+from handlers.guard import tells_when_db_down
+from handlers.payload import team_id, user_id
 
 log = logging.getLogger(__name__)
 
 
 def register(app: App, fl: Frontline) -> None:
     @app.shortcut(ids.SHORTCUT_FROM_MESSAGE)
+    @tells_when_db_down
     def from_message(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
         message = body.get("message") or {}
-        text = fl.readable(message.get("text") or "").strip()
-        first_line = text.splitlines()[0] if text else ""
-        draft = views.CaptureDraft(
-            summary=first_line,
-            details=text if text != first_line else "",
-            source_channel=(body.get("channel") or {}).get("id"),
-            source_ts=message.get("ts") or body.get("message_ts"),
+        draft = fl.message_draft(
+            message.get("text") or "",
+            channel=(body.get("channel") or {}).get("id"),
+            ts=message.get("ts") or body.get("message_ts"),
+            key=f"shortcut:{body['trigger_id']}",
+            team_id=team_id(body),
+            user_id=user_id(body),
         )
         client.views_open(trigger_id=body["trigger_id"], view=views.capture_modal(fl.config, draft))

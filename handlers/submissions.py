@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from bot import copy, ids, views
-from bot.capture import Captured, Draft
+from bot.capture import Captured
 from bot.frontline import Frontline
 from bot.workflow import Change
 from handlers.payload import metadata, state_value, team_id, user_id
@@ -50,13 +50,18 @@ def register(app: App, fl: Frontline) -> None:
     def capture(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         meta = metadata(view)
         picked = state_value(view, ids.BLOCK_TEAM, "team") or None
-        draft = Draft(
-            summary=state_value(view, ids.BLOCK_SUMMARY, "summary").strip(),
-            details=state_value(view, ids.BLOCK_DETAILS, "details"),
-            customer=state_value(view, ids.BLOCK_CUSTOMER, "customer"),
-            kind=state_value(view, ids.BLOCK_KIND, "kind") or "suggestion",
-            urgency=state_value(view, ids.BLOCK_URGENCY, "urgency") or "normal",
+        draft = fl.form_draft(
+            {
+                "summary": state_value(view, ids.BLOCK_SUMMARY, "summary"),
+                "details": state_value(view, ids.BLOCK_DETAILS, "details"),
+                "customer": state_value(view, ids.BLOCK_CUSTOMER, "customer"),
+                "kind": state_value(view, ids.BLOCK_KIND, "kind"),
+                "urgency": state_value(view, ids.BLOCK_URGENCY, "urgency"),
+            },
             team_key=picked,
+            team_id=team_id(body),
+            user_id=user_id(body),
+            long_message_id=meta.get("long_message"),
         )
         errors = fl.validate(draft)
         if errors:

@@ -4,13 +4,121 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, text
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.pool import QueuePool
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError
+from sqlalchemy.pool import NullPool, QueuePool
 from sqlmodel import Session, SQLModel, create_engine
+
+POSTGRES_DRIVER = "psycopg"  # psycopg 3, the driver this package depends on
+CONNECT_TIMEOUT_SECONDS = 10
+
+
+class DatabaseUrlError(ValueError):
+    """DATABASE_URL cannot be used; `reason` is unparseable, unsupported or driver_missing."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+        self.detail = detail
+
+
+def normalise_url(url: str) -> str:
+    """The URL SQLAlchemy should use: postgres:// and postgresql:// mean psycopg 3.
+
+    Heroku-style `postgres://` is not a SQLAlchemy dialect name, and plain `postgresql://`
+    would ask for psycopg2, which is not installed.
+    """
+    try:
+        parsed = make_url(url.strip())
+    except ArgumentError:
+        raise DatabaseUrlError("unparseable") from None
+    backend, _, driver = parsed.drivername.partition("+")
+    if backend in ("postgres", "postgresql"):
+        parsed = parsed.set(drivername=f"postgresql+{driver or POSTGRES_DRIVER}")
+    elif backend != "sqlite":
+        raise DatabaseUrlError("unsupported", backend)
+    try:
+        parsed.get_dialect().import_dbapi()
+    except (NoSuchModuleError, ImportError):
+        raise DatabaseUrlError("driver_missing", parsed.drivername) from None
+    return parsed.render_as_string(hide_password=False)
+
+
+@dataclass(frozen=True)
+class DatabaseProblem:
+    """Why the database did not answer, in parts the caller turns into a sentence.
+
+    kind: sqlite_dir_missing, sqlite_cannot_open, unreachable, login, no_database or other.
+    where: the SQLite file, or PostgreSQL's host:port. detail: the driver's short reason.
+    """
+
+    kind: str
+    where: str
+    detail: str = ""
+    name: str = ""
+
+
+def _pg_connect_args(url: URL, timeout: int) -> dict[str, Any]:
+    """libpq waits forever for a host that drops packets: give up after `timeout` seconds,
+    unless DATABASE_URL says otherwise (?connect_timeout=…)."""
+    return {} if "connect_timeout" in url.query else {"connect_timeout": timeout}
+
+
+def _pg_where(url: URL) -> str:
+    host = url.host or str(url.query.get("host") or "") or "localhost"
+    return f"{host}:{url.port or 5432}"
+
+
+def _pg_kind(exc: DBAPIError) -> tuple[str, str]:
+    orig = exc.orig
+    state = getattr(orig, "sqlstate", None) or ""
+    first = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+    # psycopg: 'connection failed: connection to server at "h", port 9 failed: Connection refused'
+    detail = first.rpartition(" failed: ")[2].removeprefix("FATAL:").strip()[:200]
+    # at connect time psycopg often has no SQLSTATE, only the server's FATAL message
+    if state.startswith("28") or any(
+        words in detail
+        for words in ("password authentication failed", "role ", "pg_hba.conf", "authentication")
+    ):
+        return "login", detail
+    if state == "3D000" or ("database " in detail and "does not exist" in detail):
+        return "no_database", detail
+    if not state:
+        return "unreachable", detail
+    return "other", detail
+
+
+def connection_problem(url: str, timeout: int = CONNECT_TIMEOUT_SECONDS) -> DatabaseProblem | None:
+    """Connect once; None when the database answers, else what stood in the way."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        name = parsed.database or ""
+        if name and name != ":memory:" and not name.startswith("file:"):
+            path = Path(name).expanduser().absolute()
+            if not path.parent.is_dir():
+                return DatabaseProblem("sqlite_dir_missing", str(path), str(path.parent))
+        engine = create_engine(url, poolclass=NullPool)
+    else:
+        engine = create_engine(
+            url, poolclass=NullPool, connect_args=_pg_connect_args(parsed, timeout)
+        )
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except DBAPIError as exc:
+        if parsed.get_backend_name() == "sqlite":
+            detail = str(exc.orig).splitlines()[0][:200] if str(exc.orig) else ""
+            return DatabaseProblem("sqlite_cannot_open", str(Path(name).absolute()), detail)
+        kind, detail = _pg_kind(exc)
+        return DatabaseProblem(kind, _pg_where(parsed), detail, parsed.database or "")
+    finally:
+        engine.dispose()
+    return None
 
 
 def make_engine(url: str) -> Engine:
@@ -49,7 +157,13 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=20,
+        connect_args=_pg_connect_args(make_url(url), CONNECT_TIMEOUT_SECONDS),
+    )
 
 
 @contextmanager

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -43,8 +43,9 @@ class Item(SQLModel, table=True):
     client_key: str = Field(max_length=200, unique=True)
     team_key: str = Field(max_length=64)
     summary: str = Field(max_length=300)
-    details: str = Field(default="", max_length=3000)
-    customer: str = Field(default="", max_length=200)
+    # What agents paste can be long (a customer's email): kept whole, trimmed only for display.
+    details: str = Field(default="", sa_type=Text)
+    customer: str = Field(default="", sa_type=Text)
     kind: str = Field(default="suggestion", max_length=32)
     urgency: str = Field(default="normal", max_length=16)
     reporter_id: str = Field(max_length=32)
@@ -61,7 +62,7 @@ class Item(SQLModel, table=True):
     escalated_for_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     outcome: str | None = Field(default=None, max_length=16)
-    resolution_note: str = Field(default="", max_length=3000)
+    resolution_note: str = Field(default="", sa_type=Text)
     card_channel: str | None = Field(default=None, max_length=32)
     card_ts: str | None = Field(default=None, max_length=32)
     card_permalink: str | None = Field(default=None, max_length=500)
@@ -78,7 +79,7 @@ class ItemEvent(SQLModel, table=True):
     item_id: int = Field(foreign_key="item.id", index=True)
     kind: str = Field(max_length=32)
     actor_id: str | None = Field(default=None, max_length=32)
-    note: str = Field(default="", max_length=3000)
+    note: str = Field(default="", sa_type=Text)
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     dedupe_key: str | None = Field(default=None, max_length=200, unique=True)
     created_at: datetime = Field(sa_type=UTCDateTime)
@@ -101,6 +102,10 @@ class Outbox(SQLModel, table=True):
     attempts: int = 0
     next_attempt_at: datetime = Field(sa_type=UTCDateTime)
     lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # When the latest attempt was claimed, and since when an attempt's outcome is unknown (its
+    # answer was lost): such a row is looked up in Slack before it is sent again.
+    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    unsure_since: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_error: str = Field(default="", max_length=500)
     result: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(sa_type=UTCDateTime)
@@ -133,3 +138,27 @@ class TipShown(SQLModel, table=True):
     day: str = Field(max_length=10)
     tip_id: str = Field(max_length=64)
     cycle: int = 0
+
+
+class SlackEventSeen(SQLModel, table=True):
+    """Events API deliveries already handled: Slack retries an event with the same event_id."""
+
+    __tablename__ = "slack_event_seen"
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: str = Field(max_length=100, unique=True)
+    slack_team_id: str = Field(max_length=32)
+    created_at: datetime = Field(sa_type=UTCDateTime, index=True)
+
+
+class CaptureDraft(SQLModel, table=True):
+    """A message too long for the capture form, kept whole until the agent submits the form."""
+
+    __tablename__ = "capture_draft"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=200, unique=True)
+    slack_team_id: str = Field(max_length=32)
+    user_id: str = Field(max_length=32)
+    text: str = Field(sa_type=Text)
+    created_at: datetime = Field(sa_type=UTCDateTime, index=True)

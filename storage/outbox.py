@@ -9,16 +9,25 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, or_, update
+from sqlalchemy import case, delete, func, literal, or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from storage.db import insert_once
-from storage.models import Item, Outbox
+from storage.models import Item, Outbox, UTCDateTime
 
-# Longer than the slowest send (two Retry-After waits plus timeouts), so a live sender is never
-# overtaken; a sender that died is retried once its lease has run out.
-LEASE = timedelta(minutes=10)
+# Longer than the slowest send (a few lookups and one post, each under the send client's
+# 10 s timeout, which never retries by itself), so a live sender is never overtaken. A sender
+# that died, or lost its database after Slack took the post, is retried once this runs out:
+# within a minute, and the deliveries job runs every minute.
+LEASE = timedelta(seconds=50)
+# Rows claimed before claimed_at existed held 10-minute leases.
+LEGACY_LEASE = timedelta(minutes=10)
+
+
+def _at(moment: datetime) -> Any:
+    """A time as a SQL value stored the way the columns store it (naive UTC)."""
+    return literal(moment, UTCDateTime())
 
 
 def enqueue(
@@ -90,7 +99,21 @@ def claim(session: Session, row_id: int, now: datetime) -> Outbox | None:
                 (Outbox.status == "sending") & (Outbox.lease_until < now),
             )
         )
-        .values(status="sending", lease_until=now + LEASE, attempts=Outbox.attempts + 1)
+        .values(
+            status="sending",
+            lease_until=now + LEASE,
+            attempts=Outbox.attempts + 1,
+            claimed_at=now,
+            # Reclaiming a lease that ran out: that sender died (or lost the database) with its
+            # post possibly in Slack already, so the outcome of its attempt is unknown.
+            unsure_since=case(
+                (
+                    Outbox.status == "sending",
+                    func.coalesce(Outbox.unsure_since, Outbox.claimed_at, _at(now - LEGACY_LEASE)),
+                ),
+                else_=Outbox.unsure_since,
+            ),
+        )
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
@@ -122,10 +145,22 @@ def finish(session: Session, row: Outbox, now: datetime, result: dict[str, Any])
 
 
 def fail(
-    session: Session, row: Outbox, now: datetime, error: str, retry_at: datetime | None
+    session: Session,
+    row: Outbox,
+    now: datetime,
+    error: str,
+    retry_at: datetime | None,
+    *,
+    unsure: bool = False,
 ) -> None:
-    """Back to pending with a later attempt time, or 'failed' when retry_at is None."""
+    """Back to pending with a later attempt time, or 'failed' when retry_at is None.
+
+    unsure: the attempt may have reached Slack (its answer was lost), so the next attempt
+    looks for it before sending again.
+    """
     values: dict[str, Any] = {"lease_until": None, "last_error": error[:500]}
+    if unsure:
+        values["unsure_since"] = func.coalesce(Outbox.unsure_since, Outbox.claimed_at, _at(now))
     if retry_at is None:
         values["status"] = "failed"
     else:

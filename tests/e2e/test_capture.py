@@ -80,7 +80,7 @@ def test_same_request_twice_stores_one_item_and_one_card(running, fake_slack):
 def test_help_and_teams(running, fake_slack):
     help_text = running.slack.command("help").json()["text"]
     assert "/feedback" in help_text and "#team" in help_text
-    teams = running.slack.command("teams").json()["text"]
+    teams = block_text(running.slack.command("teams").json()["blocks"])
     assert "`#billing`" in teams and "refund" in teams and "<#C0BILLING>" in teams
     assert items(running.engine) == []
 
@@ -121,7 +121,7 @@ def test_card_post_failure_keeps_item_pending_and_retries(running, fake_slack, c
     assert "FB-1" in ack["text"]
     [reply] = fake_slack.wait_for("response_url")
     assert (
-        "did not accept" in reply.args["text"]
+        "Slack has not taken the card for Billing yet" in reply.args["text"]
         and "nothing you logged is lost" in reply.args["text"]
     )
     [row] = [r for r in outbox_rows(running.engine) if r.kind == "card"]
@@ -190,7 +190,7 @@ def test_card_posted_but_permalink_failing_is_not_posted_twice(running, fake_sla
     running.slack.command("Invoice totals are rounded wrongly #billing")
     [reply] = fake_slack.wait_for("response_url", timeout=10)
     assert "is on Billing's board in <#C0BILLING>" in reply.args["text"]
-    assert "did not accept" not in reply.args["text"]
+    assert "has not taken the card" not in reply.args["text"]
     running.frontline.delivery.drain()
     assert len([c for c in fake_slack.calls_to("chat.postMessage") if not c.failed]) == 1
     item = items(running.engine)[0]

@@ -40,6 +40,10 @@ SCOPES = {
     "users:read": "users.info: each person's timezone (tz) for nudges and digests",
     "channels:read": "conversations.members on a public team channel (who may act on a card)",
     "groups:read": "conversations.members on a private team channel (who may act on a card)",
+    "channels:history": "conversations.history/replies: find a post whose answer was lost (public)",
+    "groups:history": "conversations.history/replies: the same in private channels",
+    "im:history": "conversations.history: find a DM whose answer was lost",
+    "im:write": "conversations.open: the DM's channel id, to look for such a DM",
 }
 
 # Bot scopes Slack's method reference lists for each Web API method the code may call.
@@ -52,6 +56,9 @@ METHOD_SCOPES: dict[str, set[str]] = {
     "chat.update": {"chat:write"},
     "chat.getPermalink": set(),
     "conversations.members": {"channels:read", "groups:read"},
+    "conversations.history": {"channels:history", "groups:history", "im:history"},
+    "conversations.replies": {"channels:history", "groups:history"},
+    "conversations.open": {"im:write"},
     "users.info": {"users:read"},
     "views.open": set(),
     "views.push": set(),

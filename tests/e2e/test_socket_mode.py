@@ -33,8 +33,9 @@ def test_socket_mode_serves_feedback_without_a_public_url(
     proc = start_bot(env)
     try:
         socket_mode.wait_connected(timeout=30)
-        [opened] = fake_slack.calls_to("apps.connections.open")
-        assert opened.token == APP_TOKEN
+        # once to check the app token at start, once for the connection itself
+        opened = fake_slack.calls_to("apps.connections.open")
+        assert len(opened) == 2 and all(call.token == APP_TOKEN for call in opened)
         ack = socket_mode.push(
             "slash_commands",
             {
@@ -59,3 +60,7 @@ def test_socket_mode_serves_feedback_without_a_public_url(
         assert "https://acme.slack.com/archives/C0BILLING/p" in follow_up.args["text"]
     finally:
         stop_bot(proc)
+    log = proc.stdout.read() if proc.stdout else ""
+    assert "INFO frontline: Socket Mode: SLACK_APP_TOKEN is set" in log
+    assert "slack command /feedback: ok (200)" in log  # one line per request in Socket Mode too
+    assert "bank transfer" not in log

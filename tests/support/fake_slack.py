@@ -17,12 +17,20 @@ import threading
 import time
 import traceback
 from collections import Counter, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-__all__ = ["Call", "FakeSlack"]
+__all__ = ["Call", "FakeSlack", "wall_clock"]
+
+
+def wall_clock() -> datetime:
+    """Slack's own clock, for tests whose bot runs on the system clock (a subprocess)."""
+    return datetime.now(UTC)
+
 
 # Form/query values under these keys are JSON-encoded by slack_sdk; decode them so
 # tests can assert on structures instead of strings.
@@ -67,6 +75,17 @@ class _Reply:
     body: bytes
     content_type: str = "application/json; charset=utf-8"
     headers: dict[str, str] = field(default_factory=dict)
+    drop: bool = False  # close the connection without answering
+    delay: float = 0.0  # wait this long before answering (the client may have given up)
+
+
+@dataclass
+class _LostAnswer:
+    """The next call succeeds in Slack, but its answer never reaches the client in time."""
+
+    how: str  # "drop": the connection closes; "hang": the answer comes after `seconds`
+    seconds: float
+    before_reply: Callable[[], None] | None
 
 
 def _json_reply(payload: dict[str, Any], status: int = 200) -> _Reply:
@@ -115,6 +134,12 @@ class FakeSlack:
         # channel -> error: posts there keep failing (a deleted channel, a bot not invited)
         self.broken_channels: dict[str, str] = {}
         self.messages: dict[tuple[str, str], dict] = {}
+        # channel -> error for conversations.history/replies (e.g. missing_scope)
+        self.unreadable_history: dict[str, str] = {}
+        # When set, message ts follow this clock (as Slack's own clock would), else a counter.
+        self.clock: Callable[[], datetime] | None = None
+        self._lost: dict[str, deque[_LostAnswer]] = {}
+        self._last_micros = 0
         self._lock = threading.Lock()
         self._failures: dict[str, deque[_Failure]] = {}
         self._ts_counter = 0
@@ -197,11 +222,16 @@ class FakeSlack:
         )
 
     def reset(self) -> None:
-        """Forget calls and pending failures; keep users, members and messages."""
+        """Forget calls, messages and pending failures; keep users and members."""
         with self._lock:
             self.calls.clear()
+            self.messages.clear()
+            self._last_micros = 0
             self._failures.clear()
             self.broken_channels.clear()
+            self.unreadable_history.clear()
+            self._lost.clear()
+            self.clock = None
 
     def fail_next(
         self,
@@ -220,6 +250,37 @@ class FakeSlack:
         failure = _Failure(status=status, error=error, retry_after=retry_after)
         with self._lock:
             self._failures.setdefault(method, deque()).extend([failure] * times)
+
+    def lose_next_answer(
+        self,
+        method: str,
+        *,
+        how: str = "drop",
+        seconds: float = 0.0,
+        before_reply: Callable[[], None] | None = None,
+        times: int = 1,
+    ) -> None:
+        """The next `times` calls to `method` take effect, but the client never hears back.
+
+        how="drop" closes the connection; how="hang" answers only after `seconds` (longer than
+        the client's timeout). `before_reply` runs after the call took effect and before the
+        (lost) answer, e.g. to take the app's database down at that very moment.
+        """
+        if how not in ("drop", "hang"):
+            raise ValueError("how is 'drop' or 'hang'")
+        with self._lock:
+            self._lost.setdefault(method, deque()).extend(
+                [_LostAnswer(how, seconds, before_reply)] * times
+            )
+
+    def posts_with_key(self, key: str) -> list[tuple[str, str]]:
+        """(channel, ts) of every stored message whose metadata names this outbox key."""
+        with self._lock:
+            return [
+                where
+                for where, m in self.messages.items()
+                if ((m.get("metadata") or {}).get("event_payload") or {}).get("key") == key
+            ]
 
     # -- request handling (called from server threads) --------------------------
 
@@ -243,7 +304,16 @@ class FakeSlack:
                 return _json_reply({"ok": False, "error": "invalid_auth"})
             return _json_reply({"ok": True, "url": self.socket_mode_url})
         handler = _METHODS.get(method)
-        return handler(self, args) if handler else _json_reply({"ok": True})
+        reply = handler(self, args) if handler else _json_reply({"ok": True})
+        with self._lock:
+            lost_queue = self._lost.get(method)
+            lost = lost_queue.popleft() if lost_queue else None
+        if lost is not None:
+            if lost.before_reply is not None:
+                lost.before_reply()
+            reply.drop = lost.how == "drop"
+            reply.delay = lost.seconds
+        return reply
 
     @staticmethod
     def _failure_reply(failure: _Failure) -> _Reply:
@@ -258,9 +328,14 @@ class FakeSlack:
         return _json_reply({"ok": False, "error": failure.error})
 
     def _next_ts(self) -> str:
+        clock = self.clock
         with self._lock:
             self._ts_counter += 1
-            micros = self._TS_BASE + (self._ts_counter - 1) * 100
+            if clock is not None:
+                micros = max(int(clock().timestamp() * 1_000_000), self._last_micros + 100)
+                self._last_micros = micros
+            else:
+                micros = self._TS_BASE + (self._ts_counter - 1) * 100
         return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
 
     def _next_view_id(self) -> str:
@@ -353,6 +428,64 @@ class FakeSlack:
             {"ok": True, "members": page, "response_metadata": {"next_cursor": next_cursor}}
         )
 
+    def _history_page(self, args: dict[str, Any], found: list[dict]) -> _Reply:
+        """One page of messages, newest first for history, oldest first for replies."""
+        try:
+            limit = max(1, min(int(args.get("limit") or 100), 1000))
+            offset = int(base64.b64decode(str(args.get("cursor") or "")).decode() or 0)
+        except (ValueError, binascii.Error, UnicodeDecodeError):
+            return _json_reply({"ok": False, "error": "invalid_cursor"})
+        oldest = float(args.get("oldest") or 0)
+        latest = float(args.get("latest") or 0) or float("inf")
+        found = [m for m in found if oldest <= float(m["ts"]) <= latest]
+        with_meta = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
+        page = [
+            m if with_meta else {k: v for k, v in m.items() if k != "metadata"}
+            for m in found[offset : offset + limit]
+        ]
+        end = offset + len(page)
+        more = end < len(found)
+        cursor = base64.b64encode(str(end).encode()).decode() if more else ""
+        return _json_reply(
+            {
+                "ok": True,
+                "messages": page,
+                "has_more": more,
+                "response_metadata": {"next_cursor": cursor},
+            }
+        )
+
+    def _stored(self, channel: str) -> list[dict]:
+        with self._lock:
+            return [
+                {"type": "message", "user": "UBOT", "bot_id": "BBOT", **m, "ts": ts}
+                for (ch, ts), m in self.messages.items()
+                if ch == channel
+            ]
+
+    def _conversations_history(self, args: dict[str, Any]) -> _Reply:
+        channel = self._resolve_channel(str(args.get("channel", "")))
+        error = self.unreadable_history.get(channel)
+        if error:
+            return _json_reply({"ok": False, "error": error})
+        top = [m for m in self._stored(channel) if not m.get("thread_ts")]
+        top.sort(key=lambda m: float(m["ts"]), reverse=True)
+        return self._history_page(args, top)
+
+    def _conversations_replies(self, args: dict[str, Any]) -> _Reply:
+        channel = self._resolve_channel(str(args.get("channel", "")))
+        error = self.unreadable_history.get(channel)
+        if error:
+            return _json_reply({"ok": False, "error": error})
+        parent = str(args.get("ts", ""))
+        thread = [
+            m for m in self._stored(channel) if m["ts"] == parent or m.get("thread_ts") == parent
+        ]
+        if not any(m["ts"] == parent for m in thread):
+            return _json_reply({"ok": False, "error": "thread_not_found"})
+        thread.sort(key=lambda m: float(m["ts"]))
+        return self._history_page(args, thread)
+
     def _users_info(self, args: dict[str, Any]) -> _Reply:
         uid = str(args.get("user", ""))
         if not uid:
@@ -385,6 +518,8 @@ _METHODS = {
     "chat.getPermalink": FakeSlack._chat_get_permalink,
     "conversations.open": FakeSlack._conversations_open,
     "conversations.members": FakeSlack._conversations_members,
+    "conversations.history": FakeSlack._conversations_history,
+    "conversations.replies": FakeSlack._conversations_replies,
     "users.info": FakeSlack._users_info,
     "views.open": FakeSlack._views,
     "views.push": FakeSlack._views,
@@ -417,6 +552,13 @@ class _Handler(BaseHTTPRequestHandler):
                 ("fake_slack internal error:\n" + traceback.format_exc()).encode(),
                 content_type="text/plain; charset=utf-8",
             )
+        if reply.delay:
+            time.sleep(reply.delay)
+        if reply.drop:
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(2)  # socket.SHUT_RDWR: the answer is lost
+            return
         self.send_response(reply.status)
         self.send_header("Content-Type", reply.content_type)
         self.send_header("Content-Length", str(len(reply.body)))

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -29,6 +30,7 @@ from bot.config import (
     Tips,
     load_config,
 )
+from bot.server import make_server
 from bot.settings import Settings
 from bot.tip_library import Tip
 
@@ -231,3 +233,37 @@ def _flags() -> list[str]:
 @pytest.mark.parametrize("flag", _flags())
 def test_readme_documents_every_cli_flag(flag: str) -> None:
     assert flag in _read(README), f"README.md does not mention {flag}"
+
+
+def _documented_default(field: str) -> str:
+    default = Settings.model_fields[field].default
+    return "(none)" if default is None else f"`{default}`"
+
+
+@pytest.mark.parametrize("field", sorted(Settings.model_fields))
+def test_readme_table_gives_every_variables_real_default(field: str) -> None:
+    """The Environment variables table states the default Settings really uses."""
+    row = f"| `{field.upper()}` | {_documented_default(field)} |"
+    assert row in _read(README), f"README.md: expected a table row starting {row!r}"
+
+
+def test_http_threads_default_is_one_number() -> None:
+    """The server's own default is the setting's default, and the prose says the same."""
+    threads = Settings.model_fields["http_threads"].default
+    assert inspect.signature(make_server).parameters["threads"].default == threads
+    said = re.findall(r"`HTTP_THREADS` threads,\s+default (\d+)", _read(README))
+    assert said == [str(threads)], said
+
+
+def test_readme_cron_example_gets_its_secrets_from_somewhere() -> None:
+    """cron runs with an empty environment: each job line must load the variables first."""
+    readme = _read(README)
+    cron = readme.split("```cron", 1)[1].split("```", 1)[0]
+    jobs = [line for line in cron.splitlines() if "frontline jobs run" in line]
+    assert len(jobs) == len(cli.JOBS), jobs
+    assert all(". ./frontline.env" in line for line in jobs), jobs
+    assert "chmod 600" in readme
+
+
+def test_readme_says_how_to_install_uv() -> None:
+    assert "pip install uv" in _read(README)
