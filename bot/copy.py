@@ -292,7 +292,8 @@ def already_resolved(item_ref: str) -> str:
 
 
 DATABASE_UNAVAILABLE = (
-    "Not saved: Frontline cannot reach its database right now. Please try again in a minute."
+    "Sorry, this was not saved: Frontline cannot reach its database right now. "
+    "Please try again in a minute."
 )
 DATABASE_UNAVAILABLE_TITLE = "Not saved"
 SOMETHING_WENT_WRONG = (
@@ -492,7 +493,7 @@ def database_url_driver_missing(driver: str) -> str:
 
 def database_dir_missing(path: str, directory: str) -> str:
     return (
-        f"DATABASE_URL points at {path}, but the directory {directory} does not exist: "
+        f"DATABASE_URL points at {path}, in a directory that does not exist ({directory}): "
         f"create it (mkdir -p {directory}) or change DATABASE_URL."
     )
 
