@@ -301,7 +301,7 @@ def write_config(path: Path) -> None:
     import yaml
 
     try:
-        from tests.conftest import CONFIG
+        from tests.support.world import CONFIG
     except ImportError:  # pytest missing (non-dev install): same shape, inline
         CONFIG = {
             "timezone": "America/New_York",
@@ -436,7 +436,7 @@ def self_contained(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
     if args.slack_latency > 0:
         slow_down(fake, args.slack_latency / 1000)
     with contextlib.suppress(ImportError):
-        from tests.conftest import MEMBERS
+        from tests.support.world import MEMBERS
 
         fake.channel_members.update({k: list(v) for k, v in MEMBERS.items()})
     try:

@@ -62,7 +62,7 @@ from bot.jobs import run_job  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import Item, ItemEvent, Outbox  # noqa: E402
-from tests.conftest import CONFIG, MEMBERS  # noqa: E402
+from tests.support.world import CONFIG, MEMBERS  # noqa: E402
 from tests.support.fake_slack import FakeSlack  # noqa: E402
 from tests.support.postgres import PostgresServer, find_pg_bin  # noqa: E402
 

@@ -209,6 +209,7 @@ def store(
         created_at=now,
         updated_at=now,
         informed_at=now,
+        due_at=now,  # set just below, from the item's urgency and its team's promise
     )
     item.due_at = due_for(item, team, config, now)
     if not insert_once(session, item):  # the same request raced us here: return what it stored

@@ -200,7 +200,7 @@ def cmd_run(settings: Settings, config: FrontlineConfig, args: argparse.Namespac
             from slack_sdk.errors import SlackApiError, SlackClientError
 
             try:
-                SocketModeHandler(app.bolt, app_token).start()
+                SocketModeHandler(app.bolt, app_token).start()  # type: ignore[no-untyped-call]
             except SlackApiError as exc:
                 raise CliError(copy.slack_refused_app_token(preflight.slack_refusal(exc))) from None
             except (OSError, SlackClientError) as exc:

@@ -21,7 +21,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from bot import copy, views
 from bot.config import FrontlineConfig
@@ -63,7 +63,8 @@ class Defer(Exception):
 
 
 def backoff(attempts: int) -> timedelta:
-    return min(BACKOFF_BASE * (2 ** max(0, attempts - 1)), BACKOFF_MAX)
+    factor: int = 2 ** max(0, attempts - 1)
+    return min(BACKOFF_BASE * factor, BACKOFF_MAX)
 
 
 @dataclass(frozen=True)
@@ -174,7 +175,8 @@ class Delivery:
         handler = getattr(self, f"_send_{row.kind}", None)
         if handler is None:
             raise ValueError(f"unknown outbox kind {row.kind}")
-        return handler(session, row)
+        result: dict[str, Any] = handler(session, row)
+        return result
 
     def _post(self, row: Outbox, **kwargs: Any) -> dict[str, Any]:
         """Post once: an earlier attempt whose answer was lost is looked up, not repeated."""
@@ -282,7 +284,7 @@ class Delivery:
     def _set_card(self, session: Session, item: Item, row: Outbox, **values: Any) -> None:
         session.execute(
             update(Item)
-            .where(Item.id == item.id, Item.moves == row.payload.get("move", 0))
+            .where(col(Item.id) == item.id, col(Item.moves) == row.payload.get("move", 0))
             .values(**values)
             .execution_options(synchronize_session=False)
         )
@@ -304,7 +306,7 @@ class Delivery:
                 )["permalink"]
                 session.execute(
                     update(Item)
-                    .where(Item.id == item.id, Item.card_ts == item.card_ts)
+                    .where(col(Item.id) == item.id, col(Item.card_ts) == item.card_ts)
                     .values(card_permalink=link)
                     .execution_options(synchronize_session=False)
                 )

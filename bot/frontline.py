@@ -264,7 +264,7 @@ class Frontline:
 
     def permalink(self, channel: str, ts: str) -> str | None:
         try:
-            return self.client.chat_getPermalink(channel=channel, message_ts=ts)["permalink"]
+            return str(self.client.chat_getPermalink(channel=channel, message_ts=ts)["permalink"])
         except SlackApiError as exc:
             log.warning("no permalink for %s/%s: %s", channel, ts, exc.response.get("error"))
             return None

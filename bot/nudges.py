@@ -20,7 +20,7 @@ from bot.config import Team
 from bot.frontline import Frontline
 from bot.workflow import record, refresh_card
 from storage import outbox
-from storage.db import session_scope
+from storage.db import affected, session_scope
 from storage.models import Item
 
 PAGE = 2000
@@ -52,18 +52,21 @@ def scan(session: Session, now: datetime, margin: timedelta, page: int = PAGE) -
     after: tuple[datetime, int] | None = None
     while True:
         stmt = select(Item).where(
-            Item.status == "open",
-            Item.due_at <= now + margin,
+            col(Item.status) == "open",
+            col(Item.due_at) <= now + margin,
             or_(
                 col(Item.nudged_for_due_at).is_(None),
-                Item.nudged_for_due_at != Item.due_at,
+                col(Item.nudged_for_due_at) != Item.due_at,
                 col(Item.escalated_for_due_at).is_(None),
-                Item.escalated_for_due_at != Item.due_at,
+                col(Item.escalated_for_due_at) != Item.due_at,
             ),
         )
         if after is not None:
             stmt = stmt.where(
-                or_(Item.due_at > after[0], and_(Item.due_at == after[0], col(Item.id) > after[1]))
+                or_(
+                    col(Item.due_at) > after[0],
+                    and_(col(Item.due_at) == after[0], col(Item.id) > after[1]),
+                )
             )
         rows = list(session.exec(stmt.order_by(col(Item.due_at), col(Item.id)).limit(page)).all())
         found += rows
@@ -136,15 +139,15 @@ def _claim(session: Session, item: Item, column: str) -> bool:
     result = session.execute(
         update(Item)
         .where(
-            Item.id == item.id,
-            Item.status == "open",
-            Item.due_at == item.due_at,
+            col(Item.id) == item.id,
+            col(Item.status) == "open",
+            col(Item.due_at) == item.due_at,
             or_(target.is_(None), target != item.due_at),
         )
         .values({column: item.due_at})
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return affected(result) == 1
 
 
 def _key(prefix: str, recipient: str, items: list[Item]) -> str:
@@ -200,32 +203,32 @@ def send(fl: Frontline, p: NudgePlan, now: datetime) -> tuple[int, int, list[int
         with session_scope(fl.engine) as session:
             if not _claim(session, item, "escalated_for_due_at"):
                 continue
-            fresh = session.get(Item, item.id)
-            if fresh is None:
+            current = session.get(Item, item.id)
+            if current is None:
                 continue
-            waited = format_duration(now - fresh.informed_at)
+            waited = format_duration(now - current.informed_at)
             _, thread_rows = record(
                 session,
-                fresh,
+                current,
                 "escalated",
                 None,
                 now,
-                data={"leads": team.leads, "due": fresh.due_at.isoformat()},
+                data={"leads": team.leads, "due": current.due_at.isoformat()},
             )
             row_ids += thread_rows
             for lead in team.leads:
                 row_ids += outbox.queue(
                     session,
-                    fresh,
-                    key=f"escalate:{fresh.id}:{fresh.due_at.isoformat()}:{lead}",
+                    current,
+                    key=f"escalate:{current.id}:{current.due_at.isoformat()}:{lead}",
                     kind="post",
                     now=now,
                     payload={
                         "channel": lead,
-                        "text": copy.escalation_fallback(ids.item_ref(fresh.id or 0), waited),
-                        "blocks": schedule_views.escalation_blocks(fresh, team, now),
+                        "text": copy.escalation_fallback(ids.item_ref(current.id or 0), waited),
+                        "blocks": schedule_views.escalation_blocks(current, team, now),
                     },
                 )
             escalations += 1
-            refresh_card(session, fresh, now)
+            refresh_card(session, current, now)
     return nudges, escalations, row_ids

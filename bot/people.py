@@ -28,13 +28,17 @@ class People:
 
     def _row(self, session: Session, team_id: str, user_id: str) -> Person:
         row = session.exec(
-            select(Person).where(Person.slack_team_id == team_id, Person.user_id == user_id)
+            select(Person).where(
+                col(Person.slack_team_id) == team_id, col(Person.user_id) == user_id
+            )
         ).first()
         if row is None:
             row = Person(slack_team_id=team_id, user_id=user_id)
             if not insert_once(session, row):
                 row = session.exec(
-                    select(Person).where(Person.slack_team_id == team_id, Person.user_id == user_id)
+                    select(Person).where(
+                        col(Person.slack_team_id) == team_id, col(Person.user_id) == user_id
+                    )
                 ).one()
         return row
 
@@ -58,7 +62,7 @@ class People:
         if tz:
             with Session(self.engine) as session:
                 session.execute(
-                    update(Person).where(Person.id == row.id).values(tz=tz, tz_fetched_at=now)
+                    update(Person).where(col(Person.id) == row.id).values(tz=tz, tz_fetched_at=now)
                 )
                 session.commit()
         return tz or row.tz or fallback
@@ -75,7 +79,7 @@ class People:
             return list(
                 session.exec(
                     select(Person.user_id).where(
-                        Person.slack_team_id == team_id, col(Person.digest_opt_in).is_(True)
+                        col(Person.slack_team_id) == team_id, col(Person.digest_opt_in).is_(True)
                     )
                 ).all()
             )

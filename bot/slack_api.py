@@ -33,7 +33,9 @@ class ShortRateLimitRetryHandler(RateLimitErrorRetryHandler):
     def _can_retry(self, *, response: Any = None, **kwargs: Any) -> bool:
         if not super()._can_retry(response=response, **kwargs):
             return False
-        values = next((v for k, v in response.headers.items() if k.lower() == "retry-after"), [])
+        values: list[str] = next(
+            (v for k, v in response.headers.items() if k.lower() == "retry-after"), []
+        )
         try:
             return int(values[0] if values else 1) <= self.max_wait_seconds
         except ValueError:
@@ -59,6 +61,6 @@ def make_send_client(
 ) -> WebClient:
     """For outbox sends: no retry that could double a post (see the module docstring)."""
     client = WebClient(token=token, base_url=base_url, timeout=int(max(1, timeout)))
-    client.timeout = timeout  # slack_sdk passes it to urllib as is; tests use sub-second values
+    client.timeout = timeout  # type: ignore[assignment]  # slack_sdk passes it to urllib as is; tests use sub-second values
     client.retry_handlers = [ShortRateLimitRetryHandler()]
     return client

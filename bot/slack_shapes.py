@@ -8,7 +8,7 @@ names fields, never what anyone typed.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TypeGuard
 
 from bot import ids
 
@@ -26,7 +26,7 @@ def _slack_id(value: Any) -> bool:
     return isinstance(value, str) and 0 < len(value) <= MAX_SLACK_ID
 
 
-def _dict(value: Any) -> bool:
+def _dict(value: Any) -> TypeGuard[dict[str, Any]]:
     return isinstance(value, dict)
 
 

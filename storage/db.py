@@ -192,6 +192,11 @@ def insert_once(session: Session, row: SQLModel) -> bool:
     return True
 
 
+def affected(result: Any) -> int:
+    """Rows an UPDATE or DELETE changed (SQLAlchemy types execute() results without rowcount)."""
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def ping(engine: Engine) -> bool:
     """True when the database answers; used by /healthz."""
     try:

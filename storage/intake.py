@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from storage.db import insert_once
 from storage.models import CaptureDraft, SlackEventSeen
@@ -23,7 +23,7 @@ def first_delivery(session: Session, event_id: str, team_id: str, now: datetime)
     """True the first time an event id is seen (the caller handles it), False for a retry."""
     session.execute(
         delete(SlackEventSeen)
-        .where(SlackEventSeen.created_at < now - EVENT_MEMORY)
+        .where(col(SlackEventSeen.created_at) < now - EVENT_MEMORY)
         .execution_options(synchronize_session=False)
     )
     row = SlackEventSeen(event_id=event_id[:100], slack_team_id=team_id[:32], created_at=now)
@@ -36,14 +36,14 @@ def keep_draft(
     """Store a long message once per key (a retried shortcut gets the same draft); its id."""
     session.execute(
         delete(CaptureDraft)
-        .where(CaptureDraft.created_at < now - DRAFT_MEMORY)
+        .where(col(CaptureDraft.created_at) < now - DRAFT_MEMORY)
         .execution_options(synchronize_session=False)
     )
     draft = CaptureDraft(
         key=key[:200], slack_team_id=team_id[:32], user_id=user_id[:32], text=text, created_at=now
     )
     if not insert_once(session, draft):
-        found = session.exec(select(CaptureDraft).where(CaptureDraft.key == key[:200])).one()
+        found = session.exec(select(CaptureDraft).where(col(CaptureDraft.key) == key[:200])).one()
         assert found.id is not None
         return found.id
     assert draft.id is not None

@@ -13,7 +13,7 @@ from sqlalchemy import case, delete, func, literal, or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from storage.db import insert_once
+from storage.db import affected, insert_once
 from storage.models import Item, Outbox, UTCDateTime
 
 # Longer than the slowest send (a few lookups and one post, each under the send client's
@@ -41,7 +41,7 @@ def enqueue(
     item_id: int | None = None,
 ) -> Outbox | None:
     """Insert once per key; returns the new row, or None when the key was already there."""
-    existing = session.exec(select(Outbox).where(Outbox.key == key)).first()
+    existing = session.exec(select(Outbox).where(col(Outbox.key) == key)).first()
     if existing is not None:
         return None
     row = Outbox(
@@ -74,7 +74,7 @@ def enqueue_refresh(
         return row
     session.execute(
         update(Outbox)
-        .where(Outbox.key == key)
+        .where(col(Outbox.key) == key)
         .values(
             status="pending",
             generation=Outbox.generation + 1,
@@ -83,7 +83,7 @@ def enqueue_refresh(
             last_error="",
         )
     )
-    found = session.exec(select(Outbox).where(Outbox.key == key)).one()
+    found = session.exec(select(Outbox).where(col(Outbox.key) == key)).one()
     session.refresh(found)
     return found
 
@@ -92,11 +92,11 @@ def claim(session: Session, row_id: int, now: datetime) -> Outbox | None:
     """Take the row for sending, or None when another process has it or it is not due."""
     result = session.execute(
         update(Outbox)
-        .where(Outbox.id == row_id)
+        .where(col(Outbox.id) == row_id)
         .where(
             or_(
-                (Outbox.status == "pending") & (Outbox.next_attempt_at <= now),
-                (Outbox.status == "sending") & (Outbox.lease_until < now),
+                (col(Outbox.status) == "pending") & (col(Outbox.next_attempt_at) <= now),
+                (col(Outbox.status) == "sending") & (col(Outbox.lease_until) < now),
             )
         )
         .values(
@@ -108,7 +108,7 @@ def claim(session: Session, row_id: int, now: datetime) -> Outbox | None:
             # post possibly in Slack already, so the outcome of its attempt is unknown.
             unsure_since=case(
                 (
-                    Outbox.status == "sending",
+                    col(Outbox.status) == "sending",
                     func.coalesce(Outbox.unsure_since, Outbox.claimed_at, _at(now - LEGACY_LEASE)),
                 ),
                 else_=Outbox.unsure_since,
@@ -116,7 +116,7 @@ def claim(session: Session, row_id: int, now: datetime) -> Outbox | None:
         )
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if affected(result) != 1:
         session.commit()
         return None
     row = session.get(Outbox, row_id)
@@ -130,14 +130,14 @@ def finish(session: Session, row: Outbox, now: datetime, result: dict[str, Any])
     """Done, unless someone re-armed it meanwhile (then it goes out again with the new state)."""
     done = session.execute(
         update(Outbox)
-        .where(Outbox.id == row.id, Outbox.generation == row.generation)
+        .where(col(Outbox.id) == row.id, col(Outbox.generation) == row.generation)
         .values(status="done", done_at=now, result=result, lease_until=None, last_error="")
         .execution_options(synchronize_session=False)
     )
-    if done.rowcount != 1:
+    if affected(done) != 1:
         session.execute(
             update(Outbox)
-            .where(Outbox.id == row.id)
+            .where(col(Outbox.id) == row.id)
             .values(status="pending", lease_until=None, next_attempt_at=now)
             .execution_options(synchronize_session=False)
         )
@@ -167,7 +167,7 @@ def fail(
         values.update(status="pending", next_attempt_at=retry_at)
     session.execute(
         update(Outbox)
-        .where(Outbox.id == row.id)
+        .where(col(Outbox.id) == row.id)
         .values(**values)
         .execution_options(synchronize_session=False)
     )
@@ -179,11 +179,11 @@ def due_ids(session: Session, now: datetime, limit: int = 200) -> list[int]:
         select(Outbox.id)
         .where(
             or_(
-                (Outbox.status == "pending") & (Outbox.next_attempt_at <= now),
-                (Outbox.status == "sending") & (Outbox.lease_until < now),
+                (col(Outbox.status) == "pending") & (col(Outbox.next_attempt_at) <= now),
+                (col(Outbox.status) == "sending") & (col(Outbox.lease_until) < now),
             )
         )
-        .order_by(Outbox.next_attempt_at)
+        .order_by(col(Outbox.next_attempt_at))
         .limit(limit)
     )
     return [i for i in session.exec(stmt).all() if i is not None]
@@ -193,11 +193,11 @@ def purge_done(session: Session, before: datetime) -> int:
     """Sent rows older than `before` have done their job as claims; keep the table small."""
     result = session.execute(
         delete(Outbox)
-        .where(Outbox.status == "done", Outbox.done_at < before)
+        .where(col(Outbox.status) == "done", col(Outbox.done_at) < before)
         .execution_options(synchronize_session=False)
     )
     session.commit()
-    return result.rowcount or 0
+    return affected(result)
 
 
 def queue(
@@ -224,10 +224,13 @@ def queue(
 
 def failed(session: Session, limit: int = 5) -> tuple[int, list[Outbox]]:
     total = session.exec(
-        select(func.count()).select_from(Outbox).where(Outbox.status == "failed")
+        select(func.count()).select_from(Outbox).where(col(Outbox.status) == "failed")
     ).one()
     rows = session.exec(
-        select(Outbox).where(Outbox.status == "failed").order_by(col(Outbox.id).desc()).limit(limit)
+        select(Outbox)
+        .where(col(Outbox.status) == "failed")
+        .order_by(col(Outbox.id).desc())
+        .limit(limit)
     ).all()
     return int(total), list(rows)
 
@@ -237,9 +240,9 @@ def retry_failed(engine: Engine, now: datetime) -> int:
     with Session(engine) as session:
         result = session.execute(
             update(Outbox)
-            .where(Outbox.status == "failed")
+            .where(col(Outbox.status) == "failed")
             .values(status="pending", attempts=0, next_attempt_at=now, last_error="")
             .execution_options(synchronize_session=False)
         )
         session.commit()
-        return result.rowcount or 0
+        return affected(result)

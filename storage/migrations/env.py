@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import create_engine, pool, text
+from sqlmodel import SQLModel
 
-from storage.models import SQLModel
+import storage.models  # noqa: F401 - registers the tables on SQLModel.metadata
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -14,6 +15,8 @@ _LOCK_ID = 724_115_001  # arbitrary constant shared by every Frontline process
 
 def run_migrations_online() -> None:
     url = config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise RuntimeError("storage.migrate sets sqlalchemy.url before running migrations")
     engine = create_engine(url, poolclass=pool.NullPool)
     with engine.connect() as connection:
         is_pg = connection.dialect.name == "postgresql"

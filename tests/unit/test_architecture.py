@@ -38,3 +38,10 @@ def test_ruff_lint_and_format_clean():
         timeout=120,
     )
     assert fmt.returncode == 0, fmt.stdout + fmt.stderr
+
+
+def test_mypy_strict_is_clean():
+    """bot, handlers and storage type-check under mypy --strict (settings in pyproject.toml)."""
+    result = subprocess.run([_tool("mypy")], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Success: no issues found" in result.stdout
