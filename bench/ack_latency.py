@@ -62,7 +62,7 @@ HEALTH_TIMEOUT = 30.0
 CARDS_TIMEOUT = 20.0
 STOP_GRACE = 5.0
 
-# (template, how tests/conftest.py's CONFIG routes it): 3 #tag, 5 keyword-routed, 2 to triage.
+# (template, how tests/support/world.py's CONFIG routes it): 3 #tag, 5 keyword-routed, 2 to triage.
 # Every text sent is distinct: the request number and a run id are appended.
 TEXTS: tuple[tuple[str, str], ...] = (
     ("Customer asks for invoice CSV export #billing", "explicit"),

@@ -15,7 +15,7 @@ and prints the query plan of the exact SQL the scan emits (captured from the eng
 under SQLite `EXPLAIN QUERY PLAN` / PostgreSQL `EXPLAIN (ANALYZE, BUFFERS)` with the same binds),
 checking that it is served by `ix_item_open_due`.
 
-The data: items spread over the configured teams (tests/conftest.py CONFIG), workspace T0ACME,
+The data: items spread over the configured teams (tests/support/world.py CONFIG), workspace T0ACME,
 unique client keys, informed in the past, every one with a posted card; --due of them are due for
 a nudge at --now (three quarters overdue by up to 3 hours, the rest inside the warn-before window),
 the others due after the window (up to 14 days out). About 20% are owned by the teams' members, the
@@ -62,9 +62,9 @@ from bot.jobs import run_job  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import Item, ItemEvent, Outbox  # noqa: E402
-from tests.support.world import CONFIG, MEMBERS  # noqa: E402
 from tests.support.fake_slack import FakeSlack  # noqa: E402
 from tests.support.postgres import PostgresServer, find_pg_bin  # noqa: E402
+from tests.support.world import CONFIG, MEMBERS  # noqa: E402
 
 WORKSPACE = "T0ACME"
 BOT_TOKEN = "xoxb-0000-0000-frontline-nudge-bench"
@@ -565,7 +565,7 @@ def main(argv: list[str] | None = None) -> int:
     if not 0 < args.due <= args.items or args.repeat < 1 or args.batch < 1:
         print("nudge_scan: need 0 < --due <= --items, --repeat >= 1, --batch >= 1", file=sys.stderr)
         return 2
-    config = parse_config(CONFIG, "tests/conftest.py CONFIG")
+    config = parse_config(CONFIG, "tests/support/world.py CONFIG")
     kinds = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
     info = machine()
     results: list[dict[str, Any]] = []

@@ -17,11 +17,12 @@ from bot.text import inert, is_blank, one_line, readable, readable_typed, trunca
 from storage import outbox
 from storage.db import insert_once
 from storage.models import Item, ItemEvent
+from storage.values import ItemEventKind, ItemKind, OutboxKind, Urgency
 
 TAG = re.compile(r"(?<![\w&<])#([A-Za-z0-9][A-Za-z0-9_-]{0,31})\b")
 CHANNEL_MENTION = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>")
-KINDS = tuple(copy.KIND_LABELS)
-URGENCIES = tuple(copy.URGENCY_LABELS)
+KINDS = tuple(ItemKind)
+URGENCIES = tuple(Urgency)
 SUMMARY_MAX = 300
 
 
@@ -38,8 +39,8 @@ class Draft:
     summary: str
     details: str = ""
     customer: str = ""
-    kind: str = "suggestion"
-    urgency: str = "normal"
+    kind: str = ItemKind.SUGGESTION
+    urgency: str = Urgency.NORMAL
     team_key: str | None = None  # the agent's explicit pick
     unknown_tag: str | None = None
     source_channel: str | None = None
@@ -103,8 +104,8 @@ def from_form(
         summary=readable_typed(visible_or_empty(summary)),
         details="\n\n".join(part for part in (details, long_message.strip()) if part),
         customer=readable_typed(visible_or_empty(customer)),
-        kind=kind or "suggestion",
-        urgency=urgency or "normal",
+        kind=kind or ItemKind.SUGGESTION,
+        urgency=urgency or Urgency.NORMAL,
         team_key=team_key,
     )
 
@@ -124,7 +125,7 @@ def full_text_rows(session: Session, item: Item, now: datetime) -> list[int]:
         session,
         item,
         key=f"full-text:{item.id}:{item.moves}",
-        kind="full_text",
+        kind=OutboxKind.FULL_TEXT,
         now=now,
         payload={"move": item.moves},
     )
@@ -220,7 +221,7 @@ def store(
         ItemEvent(
             slack_team_id=team_id,
             item_id=item.id,
-            kind="created",
+            kind=ItemEventKind.CREATED,
             actor_id=reporter_id,
             created_at=now,
             data={"team": team.key, "how": decision.how, "score": decision.score},
@@ -230,12 +231,12 @@ def store(
         session,
         item,
         key=f"card:{item.id}:0",
-        kind="card",
+        kind=OutboxKind.CARD,
         now=now,
         payload={"channel": team.channel, "move": 0},
     )
     rows += full_text_rows(session, item, now)
-    if item.urgency == "high":
+    if item.urgency == Urgency.HIGH:
         rows += lead_alerts(session, item, team, now)
     session.flush()
     return Captured(item, True, decision, tuple(rows), team)
@@ -251,7 +252,7 @@ def lead_alerts(session: Session, item: Item, team: Team, now: datetime) -> list
             session,
             item,
             key=f"lead-high:{item.id}:{team.key}:{lead}",
-            kind="dm",
+            kind=OutboxKind.DM,
             now=now,
             payload={
                 "user": lead,

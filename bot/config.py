@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from bot import copy
 from bot.clock import WEEKDAYS, BusinessCalendar
 from bot.tip_library import Tip, load_builtin_tips, merge_tips
+from storage.values import Urgency
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
@@ -134,7 +135,7 @@ class Team(_Strict):
 
     def inform_within(self, urgency: str) -> timedelta:
         hours = self.inform_within_hours.normal
-        if urgency == "high" and self.inform_within_hours.high:
+        if urgency == Urgency.HIGH and self.inform_within_hours.high:
             hours = self.inform_within_hours.high
         return timedelta(hours=hours)
 

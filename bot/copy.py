@@ -6,15 +6,18 @@ already-escaped mrkdwn fragments where they say `*_md`; everything else is plain
 
 from __future__ import annotations
 
+from storage.values import ItemEventKind, ItemKind, ItemStatus, Outcome, Urgency
+
+# Labels for stored values, keyed by their enum members; the order is the order in the forms.
 KIND_LABELS = {
-    "suggestion": "Suggestion",
-    "problem": "Problem / pain point",
-    "rigid_rule": "A rule that blocks customers",
-    "praise": "Praise",
+    ItemKind.SUGGESTION: "Suggestion",
+    ItemKind.PROBLEM: "Problem / pain point",
+    ItemKind.RIGID_RULE: "A rule that blocks customers",
+    ItemKind.PRAISE: "Praise",
 }
-URGENCY_LABELS = {"normal": "Normal", "high": "High"}
-OUTCOME_LABELS = {"done": "Done", "wont_do": "Won't do"}
-STATUS_LABELS = {"open": "Open", "resolved": "Resolved"}
+URGENCY_LABELS = {Urgency.NORMAL: "Normal", Urgency.HIGH: "High"}
+OUTCOME_LABELS = {Outcome.DONE: "Done", Outcome.WONT_DO: "Won't do"}
+STATUS_LABELS = {ItemStatus.OPEN: "Open", ItemStatus.RESOLVED: "Resolved"}
 
 APP_NAME = "Frontline"
 
@@ -223,15 +226,15 @@ ERR_OUTCOME_REQUIRED = "Pick done or won't do."
 
 # --- history -----------------------------------------------------------------------------------
 def event_line(kind: str, actor_md: str, note_md: str = "", extra_md: str = "") -> str:
-    texts = {
-        "created": f"{actor_md} logged this{extra_md}.",
-        "taken": f"{actor_md} took it{extra_md}.",
-        "customer_updated": f"{actor_md} updated the customer.",
-        "reassigned": f"{actor_md} moved it{extra_md}.",
-        "arrived": f"Moved here from {extra_md} by {actor_md}.",
-        "resolved": f"{actor_md} resolved it{extra_md}.",
-        "snoozed": f"{actor_md} will update the customer by {extra_md}.",
-        "escalated": f"Escalated to the team leads{extra_md}.",
+    texts: dict[str, str] = {
+        ItemEventKind.CREATED: f"{actor_md} logged this{extra_md}.",
+        ItemEventKind.TAKEN: f"{actor_md} took it{extra_md}.",
+        ItemEventKind.CUSTOMER_UPDATED: f"{actor_md} updated the customer.",
+        ItemEventKind.REASSIGNED: f"{actor_md} moved it{extra_md}.",
+        ItemEventKind.ARRIVED: f"Moved here from {extra_md} by {actor_md}.",
+        ItemEventKind.RESOLVED: f"{actor_md} resolved it{extra_md}.",
+        ItemEventKind.SNOOZED: f"{actor_md} will update the customer by {extra_md}.",
+        ItemEventKind.ESCALATED: f"Escalated to the team leads{extra_md}.",
     }
     line = texts.get(kind, f"{actor_md}: {kind}{extra_md}")
     if note_md:
@@ -422,11 +425,11 @@ def digest_fallback(due: int, moved: int) -> str:
 
 def digest_what(kind: str, who_md: str, team_md: str = "", outcome: str = "") -> str:
     """What happened to an item the reader logged; `kind` is the event's kind."""
-    texts = {
-        "taken": f"{who_md} took it",
-        "customer_updated": f"{who_md} updated the customer",
-        "reassigned": f"{who_md} moved it to {team_md}",
-        "resolved": f"{who_md} resolved it ({outcome})",
+    texts: dict[str, str] = {
+        ItemEventKind.TAKEN: f"{who_md} took it",
+        ItemEventKind.CUSTOMER_UPDATED: f"{who_md} updated the customer",
+        ItemEventKind.REASSIGNED: f"{who_md} moved it to {team_md}",
+        ItemEventKind.RESOLVED: f"{who_md} resolved it ({outcome})",
     }
     return texts.get(kind, f"{who_md} set a new update time")
 

@@ -28,6 +28,7 @@ from bot.config import FrontlineConfig
 from bot.text import inert
 from storage import outbox
 from storage.models import Item, ItemEvent, Outbox
+from storage.values import ItemEventKind, OutboxKind
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +87,15 @@ class Delivery:
         self.client = client
         self.config = config
         self.now = now
+        self._senders: dict[OutboxKind, Callable[[Session, Outbox], dict[str, Any]]] = {
+            OutboxKind.CARD: self._send_card,
+            OutboxKind.CARD_REFRESH: self._send_card_refresh,
+            OutboxKind.CARD_MOVED: self._send_card_moved,
+            OutboxKind.THREAD: self._send_thread,
+            OutboxKind.FULL_TEXT: self._send_full_text,
+            OutboxKind.DM: self._send_dm,
+            OutboxKind.POST: self._send_post,
+        }
 
     # --- public ---------------------------------------------------------------------------------
     def send(self, row_ids: Iterable[int]) -> SendReport:
@@ -172,11 +182,9 @@ class Delivery:
             return "sent"
 
     def _dispatch(self, session: Session, row: Outbox) -> dict[str, Any]:
-        handler = getattr(self, f"_send_{row.kind}", None)
-        if handler is None:
+        if row.kind not in self._senders:
             raise ValueError(f"unknown outbox kind {row.kind}")
-        result: dict[str, Any] = handler(session, row)
-        return result
+        return self._senders[OutboxKind(row.kind)](session, row)
 
     def _post(self, row: Outbox, **kwargs: Any) -> dict[str, Any]:
         """Post once: an earlier attempt whose answer was lost is looked up, not repeated."""
@@ -388,14 +396,14 @@ def event_text(event: ItemEvent, config: FrontlineConfig) -> str:
     note = inert(event.note, 2500).replace("\n", "\n>") if event.note else ""
     extra = ""
     data = event.data or {}
-    if event.kind == "reassigned":
+    if event.kind == ItemEventKind.REASSIGNED:
         to = config.team(data.get("to", ""))
         extra = f" to {inert(to.name if to else data.get('to', '?'), 80)}"
-    elif event.kind == "resolved":
-        extra = f" ({copy.OUTCOME_LABELS.get(data.get('outcome', ''), data.get('outcome', ''))})"
-    elif event.kind == "taken" and data.get("from"):
+    elif event.kind == ItemEventKind.RESOLVED:
+        extra = f" ({views.label(copy.OUTCOME_LABELS, data.get('outcome', ''))})"
+    elif event.kind == ItemEventKind.TAKEN and data.get("from"):
         extra = f" over from {views.mention(data['from'])}"
-    elif event.kind == "snoozed":
+    elif event.kind == ItemEventKind.SNOOZED:
         extra = data.get("until_text", "")
     return copy.event_line(event.kind, actor, note, extra)
 

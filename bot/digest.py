@@ -15,12 +15,19 @@ from bot.frontline import Frontline
 from bot.schedule_views import Moved, TeamSummary
 from bot.text import inert
 from bot.tip_library import Tip
-from bot.views import mention
+from bot.views import label, mention
 from storage import outbox
 from storage.db import session_scope
 from storage.models import Item, ItemEvent
+from storage.values import ItemEventKind, ItemStatus, OutboxKind
 
-MOVES = ("taken", "customer_updated", "reassigned", "resolved", "snoozed")
+MOVES = (
+    ItemEventKind.TAKEN,
+    ItemEventKind.CUSTOMER_UPDATED,
+    ItemEventKind.REASSIGNED,
+    ItemEventKind.RESOLVED,
+    ItemEventKind.SNOOZED,
+)
 
 
 @dataclass
@@ -55,7 +62,7 @@ def _moved_text(event: ItemEvent, fl: Frontline) -> str:
     data = event.data or {}
     team = fl.config.team(data.get("to", ""))
     team_md = inert(team.name if team else str(data.get("to")), 80)
-    outcome = copy.OUTCOME_LABELS.get(data.get("outcome", ""), "")
+    outcome = label(copy.OUTCOME_LABELS, data.get("outcome", ""), unknown="")
     return copy.digest_what(event.kind, who, team_md, outcome)
 
 
@@ -77,7 +84,7 @@ def plan(fl: Frontline, now: datetime) -> DigestPlan:
 
     workspace = fl.workspace_id()  # a Slack call the first time: before any transaction
     with Session(fl.engine, expire_on_commit=False) as session:
-        open_items = list(session.exec(select(Item).where(Item.status == "open")).all())
+        open_items = list(session.exec(select(Item).where(Item.status == ItemStatus.OPEN)).all())
         for item in open_items:
             if item.owner_id:
                 p = person(item.slack_team_id, item.owner_id)
@@ -148,7 +155,7 @@ def send(fl: Frontline, p: DigestPlan, now: datetime) -> list[int]:
             row = outbox.enqueue(
                 session,
                 key=f"digest:{d.team_id}:{d.user}:{p.day.isoformat()}",
-                kind="post",
+                kind=OutboxKind.POST,
                 team_id=d.team_id,
                 now=now,
                 payload={

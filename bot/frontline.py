@@ -28,6 +28,7 @@ from bot.wallclock import Now, system_now
 from storage import intake, outbox
 from storage.db import session_scope
 from storage.models import Item
+from storage.values import ItemStatus, OutboxKind
 
 log = logging.getLogger(__name__)
 
@@ -275,7 +276,7 @@ class Frontline:
             row = outbox.enqueue(
                 session,
                 key=f"capture-dm:{captured.item.id}",
-                kind="dm",
+                kind=OutboxKind.DM,
                 team_id=captured.item.slack_team_id,
                 now=self.now(),
                 item_id=captured.item.id,
@@ -447,11 +448,15 @@ class Frontline:
     def home(self, team_id: str, user: str) -> dict[str, Any]:
         """Owned items, the unowned items of the person's teams (the channel nudges' full list),
         and what they logged lately. Membership is asked between the reads, outside a session."""
-        mine = (Item.slack_team_id == team_id, Item.owner_id == user, Item.status == "open")
+        mine = (
+            Item.slack_team_id == team_id,
+            Item.owner_id == user,
+            Item.status == ItemStatus.OPEN,
+        )
         unowned = (
             Item.slack_team_id == team_id,
             col(Item.owner_id).is_(None),
-            Item.status == "open",
+            Item.status == ItemStatus.OPEN,
         )
         limit = views.HOME_LIST
         with Session(self.engine) as session:

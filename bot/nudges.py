@@ -22,6 +22,7 @@ from bot.workflow import record, refresh_card
 from storage import outbox
 from storage.db import affected, session_scope
 from storage.models import Item
+from storage.values import ItemEventKind, ItemStatus, OutboxKind
 
 PAGE = 2000
 
@@ -52,7 +53,7 @@ def scan(session: Session, now: datetime, margin: timedelta, page: int = PAGE) -
     after: tuple[datetime, int] | None = None
     while True:
         stmt = select(Item).where(
-            col(Item.status) == "open",
+            col(Item.status) == ItemStatus.OPEN,
             col(Item.due_at) <= now + margin,
             or_(
                 col(Item.nudged_for_due_at).is_(None),
@@ -140,7 +141,7 @@ def _claim(session: Session, item: Item, column: str) -> bool:
         update(Item)
         .where(
             col(Item.id) == item.id,
-            col(Item.status) == "open",
+            col(Item.status) == ItemStatus.OPEN,
             col(Item.due_at) == item.due_at,
             or_(target.is_(None), target != item.due_at),
         )
@@ -175,7 +176,7 @@ def send(fl: Frontline, p: NudgePlan, now: datetime) -> tuple[int, int, list[int
             row = outbox.enqueue(
                 session,
                 key=_key("nudge", group.recipient, items),
-                kind="post",
+                kind=OutboxKind.POST,
                 team_id=items[0].slack_team_id,
                 now=now,
                 payload={
@@ -192,7 +193,7 @@ def send(fl: Frontline, p: NudgePlan, now: datetime) -> tuple[int, int, list[int
                 record(
                     session,
                     item,
-                    "nudged",
+                    ItemEventKind.NUDGED,
                     None,
                     now,
                     thread=False,
@@ -210,7 +211,7 @@ def send(fl: Frontline, p: NudgePlan, now: datetime) -> tuple[int, int, list[int
             _, thread_rows = record(
                 session,
                 current,
-                "escalated",
+                ItemEventKind.ESCALATED,
                 None,
                 now,
                 data={"leads": team.leads, "due": current.due_at.isoformat()},
@@ -221,7 +222,7 @@ def send(fl: Frontline, p: NudgePlan, now: datetime) -> tuple[int, int, list[int
                     session,
                     current,
                     key=f"escalate:{current.id}:{current.due_at.isoformat()}:{lead}",
-                    kind="post",
+                    kind=OutboxKind.POST,
                     now=now,
                     payload={
                         "channel": lead,

@@ -15,6 +15,7 @@ from bot.tip_library import Tip
 from storage import outbox
 from storage.db import insert_once, session_scope
 from storage.models import TipShown
+from storage.values import OutboxKind
 
 EPOCH = date(2026, 1, 5)  # a Monday; working days are counted from here
 
@@ -118,7 +119,7 @@ def send_posts(fl: Any, day: date, posts: Sequence[TipPost], now: datetime) -> l
             row = outbox.enqueue(
                 session,
                 key=f"tip:{team_id}:{post.channel}:{day.isoformat()}",
-                kind="post",
+                kind=OutboxKind.POST,
                 team_id=team_id,
                 now=now,
                 payload={

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -35,6 +36,7 @@ from slack_sdk.models.views import View
 from bot import copy, ids
 from bot.clock import format_duration
 from bot.config import FrontlineConfig, Team
+from bot.items import is_open, is_resolved
 from bot.text import escape, inert, plain
 from storage.models import Item
 
@@ -44,6 +46,8 @@ SECTION_LIMIT = 3000
 FIELD_LIMIT = 2000
 HEADER_LIMIT = 150
 CONTEXT_LIMIT = 2000
+
+Value = TypeVar("Value", bound=StrEnum)
 
 
 def md(text: str) -> MarkdownTextObject:
@@ -57,6 +61,15 @@ def pt(text: str, limit: int = 75) -> PlainTextObject:
 def user_pt(text: str, limit: int) -> PlainTextObject:
     """User text in plain_text: emoji off so ':smile:' stays as typed."""
     return PlainTextObject(text=plain(text, limit), emoji=False)
+
+
+def label(labels: Mapping[Value, str], stored: str, unknown: str | None = None) -> str:
+    """The label copy gives a stored value (a plain string, equal to its enum member); a value
+    without a label shows as stored, or as `unknown` when given."""
+    found = next((text for value, text in labels.items() if value == stored), None)
+    if found is not None:
+        return found
+    return stored if unknown is None else unknown
 
 
 def mention(user_id: str | None) -> str:
@@ -103,13 +116,11 @@ def card_blocks(item: Item, ctx: CardContext) -> list[dict[str, Any]]:
     ]
     if item.details:
         blocks.append(SectionBlock(text=md(inert(item.details, SECTION_LIMIT))))
-    status = copy.STATUS_LABELS.get(item.status, item.status)
+    status = label(copy.STATUS_LABELS, item.status)
     fields = [
         md(f"*{copy.CARD_FIELDS['customer']}*\n{inert(item.customer, 200) or '—'}"),
-        md(f"*{copy.CARD_FIELDS['kind']}*\n{copy.KIND_LABELS.get(item.kind, item.kind)}"),
-        md(
-            f"*{copy.CARD_FIELDS['urgency']}*\n{copy.URGENCY_LABELS.get(item.urgency, item.urgency)}"
-        ),
+        md(f"*{copy.CARD_FIELDS['kind']}*\n{label(copy.KIND_LABELS, item.kind)}"),
+        md(f"*{copy.CARD_FIELDS['urgency']}*\n{label(copy.URGENCY_LABELS, item.urgency)}"),
         md(f"*{copy.CARD_FIELDS['status']}*\n{status}"),
         md(f"*{copy.CARD_FIELDS['reporter']}*\n{mention(item.reporter_id)}"),
         md(f"*{copy.CARD_FIELDS['owner']}*\n{mention(item.owner_id)}"),
@@ -120,7 +131,7 @@ def card_blocks(item: Item, ctx: CardContext) -> list[dict[str, Any]]:
     context = []
     if ctx.moved_to is not None:
         context.append(md(copy.card_moved(inert(ctx.moved_to.name, 80), ctx.moved_link)))
-    elif item.status == "open":
+    elif is_open(item):
         context.append(md(waiting_line(item, ctx.now)))
     if item.routing_reason:
         context.append(md(inert(shown_reason(item.routing_reason), 500)))
@@ -131,8 +142,8 @@ def card_blocks(item: Item, ctx: CardContext) -> list[dict[str, Any]]:
     blocks.append(ContextBlock(elements=context or [md(" ")]))
     if ctx.moved_to is not None:
         return to_dicts(blocks)
-    if item.status == "resolved":
-        outcome = copy.OUTCOME_LABELS.get(item.outcome or "", item.outcome or "")
+    if is_resolved(item):
+        outcome = label(copy.OUTCOME_LABELS, item.outcome or "")
         text = copy.card_resolved(outcome, mention(item.owner_id))
         if item.resolution_note:
             text += "\n>" + inert(item.resolution_note, SECTION_LIMIT - 200).replace("\n", "\n>")
@@ -218,8 +229,8 @@ def text_blocks(text_md: str) -> list[dict[str, Any]]:
 
 
 # --- modals ------------------------------------------------------------------------------------
-def _options(labels: dict[str, str]) -> list[Option]:
-    return [Option(value=k, text=pt(v)) for k, v in labels.items()]
+def _options(labels: Mapping[Value, str]) -> list[Option]:
+    return [Option(value=str(k), text=pt(v)) for k, v in labels.items()]
 
 
 def team_options(teams: Sequence[Team]) -> list[Option]:
@@ -414,8 +425,7 @@ def snooze_modal(item: Item, initial: datetime) -> dict[str, Any]:
 def item_line(item: Item, now: datetime, link: str | None = None) -> str:
     ref = ids.item_ref(item.id or 0)
     head = f"<{link}|{ref}>" if link else f"*{ref}*"
-    status = copy.STATUS_LABELS.get(item.status, item.status)
-    tail = waiting_line(item, now) if item.status == "open" else status
+    tail = waiting_line(item, now) if is_open(item) else label(copy.STATUS_LABELS, item.status)
     return f"{head} {inert(item.summary, 200)} · {tail}"
 
 

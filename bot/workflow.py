@@ -15,12 +15,14 @@ from sqlmodel import Session, select
 from bot import copy, ids, views
 from bot.capture import due_for, full_text_rows, lead_alerts
 from bot.config import FrontlineConfig, Team
+from bot.items import is_open
 from bot.text import inert
 from storage import outbox
 from storage.db import insert_once
 from storage.models import Item, ItemEvent
+from storage.values import ItemEventKind, ItemStatus, OutboxKind, Outcome, Urgency
 
-OUTCOMES = tuple(copy.OUTCOME_LABELS)
+OUTCOMES = tuple(Outcome)
 
 
 @dataclass
@@ -37,7 +39,7 @@ class Change:
 def record(
     session: Session,
     item: Item,
-    kind: str,
+    kind: ItemEventKind,
     actor: str | None,
     now: datetime,
     *,
@@ -70,7 +72,7 @@ def record(
             session,
             item,
             key=f"thread:{event.id}",
-            kind="thread",
+            kind=OutboxKind.THREAD,
             now=now,
             payload={"event_id": event.id},
         )
@@ -81,7 +83,7 @@ def refresh_card(session: Session, item: Item, now: datetime) -> list[int]:
     row = outbox.enqueue_refresh(
         session,
         key=f"card-refresh:{item.id}",
-        kind="card_refresh",
+        kind=OutboxKind.CARD_REFRESH,
         team_id=item.slack_team_id,
         now=now,
         item_id=item.id,
@@ -99,7 +101,7 @@ def load(session: Session, item_id: int | None, team_id: str) -> Item | None:
 
 
 def take(session: Session, item: Item, actor: str, now: datetime) -> Change:
-    if item.status != "open":
+    if not is_open(item):
         return Change(item, message=copy.already_resolved(ids.item_ref(item.id or 0)))
     if item.owner_id == actor:
         return Change(item)
@@ -108,7 +110,7 @@ def take(session: Session, item: Item, actor: str, now: datetime) -> Change:
     item.nudged_for_due_at = None  # a new owner hears about the customer's clock
     session.add(item)
     _, rows = record(
-        session, item, "taken", actor, now, data={"from": previous} if previous else {}
+        session, item, ItemEventKind.TAKEN, actor, now, data={"from": previous} if previous else {}
     )
     return Change(item, True, outbox_ids=rows + refresh_card(session, item, now))
 
@@ -125,10 +127,10 @@ def customer_updated(
     note = note.strip()
     if not note:
         return Change(item, errors={"note": copy.ERR_NOTE_REQUIRED})
-    if item.status != "open":
+    if not is_open(item):
         return Change(item, message=copy.already_resolved(ids.item_ref(item.id or 0)))
     event, rows = record(
-        session, item, "customer_updated", actor, now, note=note, dedupe_key=dedupe_key
+        session, item, ItemEventKind.CUSTOMER_UPDATED, actor, now, note=note, dedupe_key=dedupe_key
     )
     if event is None:
         return Change(item)
@@ -153,7 +155,7 @@ def reassign(
     target = config.team(to_key)
     if target is None:
         return Change(item, errors={"team": copy.ERR_UNKNOWN_TEAM})
-    if item.status != "open":
+    if not is_open(item):
         return Change(item, message=copy.already_resolved(ids.item_ref(item.id or 0)))
     if target.key == item.team_key:
         if session.exec(select(ItemEvent).where(ItemEvent.dedupe_key == dedupe_key)).first():
@@ -171,7 +173,7 @@ def reassign(
         session,
         item,
         key=f"card:{item.id}:{item.moves}",
-        kind="card",
+        kind=OutboxKind.CARD,
         now=now,
         payload={"channel": target.channel, "move": item.moves},
     )
@@ -181,7 +183,7 @@ def reassign(
             session,
             item,
             key=f"card-moved:{item.id}:{item.moves}",
-            kind="card_moved",
+            kind=OutboxKind.CARD_MOVED,
             now=now,
             payload={
                 "channel": old_channel,
@@ -193,14 +195,14 @@ def reassign(
     _, thread_rows = record(
         session,
         item,
-        "reassigned",
+        ItemEventKind.REASSIGNED,
         actor,
         now,
         note=note.strip(),
         data={"from": old_team, "to": target.key},
         dedupe_key=dedupe_key,
     )
-    if item.urgency == "high":
+    if item.urgency == Urgency.HIGH:
         rows += lead_alerts(session, item, target, now)
     return Change(item, True, outbox_ids=rows + thread_rows)
 
@@ -219,12 +221,12 @@ def resolve(
     note = note.strip()
     if not note:
         return Change(item, errors={"note": copy.ERR_NOTE_REQUIRED})
-    if item.status != "open":
+    if not is_open(item):
         return Change(item, message=copy.already_resolved(ids.item_ref(item.id or 0)))
     event, rows = record(
         session,
         item,
-        "resolved",
+        ItemEventKind.RESOLVED,
         actor,
         now,
         note=note,
@@ -233,12 +235,12 @@ def resolve(
     )
     if event is None:
         return Change(item)
-    item.status, item.outcome, item.resolution_note = "resolved", outcome, note
+    item.status, item.outcome, item.resolution_note = ItemStatus.RESOLVED, outcome, note
     item.resolved_at, item.updated_at = now, now
     item.owner_id = item.owner_id or actor
     session.add(item)
     ref = ids.item_ref(item.id or 0)
-    label = copy.OUTCOME_LABELS[outcome]
+    label = copy.OUTCOME_LABELS[Outcome(outcome)]
     text = copy.reporter_resolved(
         ref, inert(item.summary, 300), label, f"<@{actor}>", inert(note, 2500).replace("\n", "\n>")
     )
@@ -246,7 +248,7 @@ def resolve(
         session,
         item,
         key=f"resolved-dm:{item.id}",
-        kind="dm",
+        kind=OutboxKind.DM,
         now=now,
         payload={
             "user": item.reporter_id,
@@ -276,14 +278,14 @@ def snooze(
         return Change(item, errors={"until": copy.ERR_SNOOZE_PAST})
     if until - now > timedelta(days=30):
         return Change(item, errors={"until": copy.ERR_SNOOZE_FAR})
-    if item.status != "open":
+    if not is_open(item):
         return Change(item, message=copy.already_resolved(ids.item_ref(item.id or 0)))
     if item.due_at == until:
         return Change(item)
     event, rows = record(
         session,
         item,
-        "snoozed",
+        ItemEventKind.SNOOZED,
         actor,
         now,
         dedupe_key=dedupe_key,

@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 
 from bot import ids, views
 from bot.frontline import Frontline
+from bot.items import is_open
 from bot.workflow import Change
 from handlers.guard import tells_when_db_down
 from handlers.payload import action_value, team_id, user_id
@@ -46,7 +47,7 @@ def register(app: App, fl: Frontline) -> None:
             if not fl.may_act(item, user_id(body)):
                 tell(respond, fl.refusal(item))
                 return
-            if item.status != "open":
+            if not is_open(item):
                 tell(respond, fl.already_closed(item))
                 return
             client.views_open(trigger_id=body["trigger_id"], view=build(item))

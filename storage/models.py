@@ -9,6 +9,8 @@ from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from storage.values import ItemKind, ItemStatus, OutboxStatus, Urgency
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Stores naive UTC, returns aware UTC: SQLite and PostgreSQL then compare the same way."""
@@ -46,11 +48,11 @@ class Item(SQLModel, table=True):
     # What agents paste can be long (a customer's email): kept whole, trimmed only for display.
     details: str = Field(default="", sa_type=Text)
     customer: str = Field(default="", sa_type=Text)
-    kind: str = Field(default="suggestion", max_length=32)
-    urgency: str = Field(default="normal", max_length=16)
+    kind: str = Field(default=ItemKind.SUGGESTION, max_length=32)
+    urgency: str = Field(default=Urgency.NORMAL, max_length=16)
     reporter_id: str = Field(max_length=32)
     source_permalink: str | None = Field(default=None, max_length=500)
-    status: str = Field(default="open", max_length=16)
+    status: str = Field(default=ItemStatus.OPEN, max_length=16)
     owner_id: str | None = Field(default=None, max_length=32)
     routing_reason: str = Field(default="", max_length=500)
     created_at: datetime = Field(sa_type=UTCDateTime)
@@ -97,7 +99,7 @@ class Outbox(SQLModel, table=True):
     kind: str = Field(max_length=32)
     item_id: int | None = Field(default=None, index=True)
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    status: str = Field(default="pending", max_length=16)
+    status: str = Field(default=OutboxStatus.PENDING, max_length=16)
     generation: int = 0
     attempts: int = 0
     next_attempt_at: datetime = Field(sa_type=UTCDateTime)

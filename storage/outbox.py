@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from storage.db import affected, insert_once
 from storage.models import Item, Outbox, UTCDateTime
+from storage.values import OutboxKind, OutboxStatus
 
 # Longer than the slowest send (a few lookups and one post, each under the send client's
 # 10 s timeout, which never retries by itself), so a live sender is never overtaken. A sender
@@ -34,7 +35,7 @@ def enqueue(
     session: Session,
     *,
     key: str,
-    kind: str,
+    kind: OutboxKind,
     team_id: str,
     now: datetime,
     payload: dict[str, Any] | None = None,
@@ -60,7 +61,7 @@ def enqueue_refresh(
     session: Session,
     *,
     key: str,
-    kind: str,
+    kind: OutboxKind,
     team_id: str,
     now: datetime,
     payload: dict[str, Any] | None = None,
@@ -76,7 +77,7 @@ def enqueue_refresh(
         update(Outbox)
         .where(col(Outbox.key) == key)
         .values(
-            status="pending",
+            status=OutboxStatus.PENDING,
             generation=Outbox.generation + 1,
             attempts=0,
             next_attempt_at=now,
@@ -95,12 +96,12 @@ def claim(session: Session, row_id: int, now: datetime) -> Outbox | None:
         .where(col(Outbox.id) == row_id)
         .where(
             or_(
-                (col(Outbox.status) == "pending") & (col(Outbox.next_attempt_at) <= now),
-                (col(Outbox.status) == "sending") & (col(Outbox.lease_until) < now),
+                (col(Outbox.status) == OutboxStatus.PENDING) & (col(Outbox.next_attempt_at) <= now),
+                (col(Outbox.status) == OutboxStatus.SENDING) & (col(Outbox.lease_until) < now),
             )
         )
         .values(
-            status="sending",
+            status=OutboxStatus.SENDING,
             lease_until=now + LEASE,
             attempts=Outbox.attempts + 1,
             claimed_at=now,
@@ -108,7 +109,7 @@ def claim(session: Session, row_id: int, now: datetime) -> Outbox | None:
             # post possibly in Slack already, so the outcome of its attempt is unknown.
             unsure_since=case(
                 (
-                    col(Outbox.status) == "sending",
+                    col(Outbox.status) == OutboxStatus.SENDING,
                     func.coalesce(Outbox.unsure_since, Outbox.claimed_at, _at(now - LEGACY_LEASE)),
                 ),
                 else_=Outbox.unsure_since,
@@ -131,14 +132,16 @@ def finish(session: Session, row: Outbox, now: datetime, result: dict[str, Any])
     done = session.execute(
         update(Outbox)
         .where(col(Outbox.id) == row.id, col(Outbox.generation) == row.generation)
-        .values(status="done", done_at=now, result=result, lease_until=None, last_error="")
+        .values(
+            status=OutboxStatus.DONE, done_at=now, result=result, lease_until=None, last_error=""
+        )
         .execution_options(synchronize_session=False)
     )
     if affected(done) != 1:
         session.execute(
             update(Outbox)
             .where(col(Outbox.id) == row.id)
-            .values(status="pending", lease_until=None, next_attempt_at=now)
+            .values(status=OutboxStatus.PENDING, lease_until=None, next_attempt_at=now)
             .execution_options(synchronize_session=False)
         )
     session.commit()
@@ -162,9 +165,9 @@ def fail(
     if unsure:
         values["unsure_since"] = func.coalesce(Outbox.unsure_since, Outbox.claimed_at, _at(now))
     if retry_at is None:
-        values["status"] = "failed"
+        values["status"] = OutboxStatus.FAILED
     else:
-        values.update(status="pending", next_attempt_at=retry_at)
+        values.update(status=OutboxStatus.PENDING, next_attempt_at=retry_at)
     session.execute(
         update(Outbox)
         .where(col(Outbox.id) == row.id)
@@ -179,8 +182,8 @@ def due_ids(session: Session, now: datetime, limit: int = 200) -> list[int]:
         select(Outbox.id)
         .where(
             or_(
-                (col(Outbox.status) == "pending") & (col(Outbox.next_attempt_at) <= now),
-                (col(Outbox.status) == "sending") & (col(Outbox.lease_until) < now),
+                (col(Outbox.status) == OutboxStatus.PENDING) & (col(Outbox.next_attempt_at) <= now),
+                (col(Outbox.status) == OutboxStatus.SENDING) & (col(Outbox.lease_until) < now),
             )
         )
         .order_by(col(Outbox.next_attempt_at))
@@ -193,7 +196,7 @@ def purge_done(session: Session, before: datetime) -> int:
     """Sent rows older than `before` have done their job as claims; keep the table small."""
     result = session.execute(
         delete(Outbox)
-        .where(col(Outbox.status) == "done", col(Outbox.done_at) < before)
+        .where(col(Outbox.status) == OutboxStatus.DONE, col(Outbox.done_at) < before)
         .execution_options(synchronize_session=False)
     )
     session.commit()
@@ -205,7 +208,7 @@ def queue(
     item: Item,
     *,
     key: str,
-    kind: str,
+    kind: OutboxKind,
     now: datetime,
     payload: dict[str, Any] | None = None,
 ) -> list[int]:
@@ -224,11 +227,11 @@ def queue(
 
 def failed(session: Session, limit: int = 5) -> tuple[int, list[Outbox]]:
     total = session.exec(
-        select(func.count()).select_from(Outbox).where(col(Outbox.status) == "failed")
+        select(func.count()).select_from(Outbox).where(col(Outbox.status) == OutboxStatus.FAILED)
     ).one()
     rows = session.exec(
         select(Outbox)
-        .where(col(Outbox.status) == "failed")
+        .where(col(Outbox.status) == OutboxStatus.FAILED)
         .order_by(col(Outbox.id).desc())
         .limit(limit)
     ).all()
@@ -240,8 +243,8 @@ def retry_failed(engine: Engine, now: datetime) -> int:
     with Session(engine) as session:
         result = session.execute(
             update(Outbox)
-            .where(col(Outbox.status) == "failed")
-            .values(status="pending", attempts=0, next_attempt_at=now, last_error="")
+            .where(col(Outbox.status) == OutboxStatus.FAILED)
+            .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now, last_error="")
             .execution_options(synchronize_session=False)
         )
         session.commit()

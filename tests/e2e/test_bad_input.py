@@ -17,9 +17,11 @@ import time
 import psycopg
 import pytest
 from sqlalchemy.engine import make_url
+from sqlmodel import Session, select
 
 from bot import copy
-from tests.e2e.helpers import block_text, eventually, items, mrkdwn_texts
+from storage.models import SlackEventSeen
+from tests.support.helpers import block_text, eventually, items, mrkdwn_texts
 from tests.support.slack_requests import TEAM_ID, option_value, text_value, unique
 
 WORDS = [
@@ -359,7 +361,7 @@ def test_signed_malformed_request_gets_400_and_one_line(running, fake_slack, cap
     caplog.clear()
     with caplog.at_level(logging.INFO):
         resp = running.slack.post(body, content_type)
-        time.sleep(0.1)  # anything a listener thread would still log
+        running.settle()  # anything a listener thread would still log
     assert resp.status == 400 and resp.body == b""
     ours = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert len(ours) == 1, [r.getMessage() for r in ours]
@@ -452,13 +454,14 @@ def test_invisible_details_are_stored_empty(running, fake_slack):
 
 # --- 6. Slack retries an event ----------------------------------------------------------------
 def test_retried_event_is_handled_once(running, fake_slack):
+    event_id = unique("Ev")
     body = json.dumps(
         {
             "token": "legacy",
             "team_id": TEAM_ID,
             "api_app_id": "A0FRONT",
             "type": "event_callback",
-            "event_id": unique("Ev"),
+            "event_id": event_id,
             "event_time": 1_760_000_000,
             "event": {
                 "type": "app_home_opened",
@@ -475,8 +478,11 @@ def test_retried_event_is_handled_once(running, fake_slack):
     started = time.monotonic()
     resp = running.slack.post(body, "application/json", headers=retry)
     assert resp.status == 200 and time.monotonic() - started < 2  # a fast ack
-    time.sleep(0.3)
+    running.settle()  # whatever the retry started has finished
     assert len(fake_slack.calls_to("views.publish")) == 1
+    with Session(running.engine) as s:
+        seen = s.exec(select(SlackEventSeen).where(SlackEventSeen.event_id == event_id)).all()
+    assert len(seen) == 1  # recorded once: the retry was recognised, not handled again
     # a different event is handled as usual
     running.slack.event(
         {"type": "app_home_opened", "user": "UAGENT", "tab": "home", "event_ts": "1.2"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.e2e.helpers import block_text, events, eventually, items, mrkdwn_texts, outbox_rows
+from tests.support.helpers import block_text, events, eventually, items, mrkdwn_texts, outbox_rows
 
 
 def test_feedback_command_stores_routes_and_posts_card(running, fake_slack):

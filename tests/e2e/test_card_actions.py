@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.e2e.helpers import block_text, events, eventually, items
+from tests.support.helpers import block_text, events, eventually, items, outbox_rows
 from tests.support.slack_requests import option_value, text_value
 
 
@@ -48,14 +48,15 @@ def test_take_sets_owner_updates_card_and_threads_history(running, fake_slack):
 
 def test_double_click_take_changes_once(running, fake_slack):
     log_item(running, fake_slack)
+    before = {r.key for r in outbox_rows(running.engine)}
     running.slack.block_action("feedback_take", "FB-1", user="UBILL1")
     running.slack.block_action("feedback_take", "FB-1", user="UBILL1")
-    fake_slack.wait_for("chat.update")
-    eventually(lambda: [e.kind for e in events(running.engine, 1)] == ["created", "taken"])
-    import time
-
-    time.sleep(0.3)
+    running.settle()  # both clicks were handled to the end, not only acknowledged
     assert [e.kind for e in events(running.engine, 1)] == ["created", "taken"]
+    # one thread line and one card refresh queued, the refresh never re-armed by the second click
+    queued = [(r.kind, r.generation) for r in outbox_rows(running.engine) if r.key not in before]
+    assert sorted(queued) == [("card_refresh", 0), ("thread", 0)]
+    fake_slack.wait_for("chat.update")
     assert len([c for c in fake_slack.calls_to("chat.postMessage") if c.args.get("thread_ts")]) == 1
 
 

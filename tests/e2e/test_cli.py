@@ -2,38 +2,18 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
-
 import pytest
 
-from tests.conftest import BOT_TOKEN, SIGNING_SECRET
+from tests.support.bot_process import (
+    env_for,
+    free_port,
+    run_cli,
+    start_bot,
+    stop_bot,
+    wait_until_serving,
+)
 from tests.support.slack_requests import SlackSender
-
-FRONTLINE = shutil.which("frontline", path=str(Path(sys.executable).parent))
-
-
-def env_for(tmp_path: Path, config_file: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
-    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'cli.db'}", FRONTLINE_CONFIG=str(config_file))
-    env.update(extra)
-    return env
-
-
-def run_cli(
-    args: list[str], env: dict[str, str], timeout: float = 60
-) -> subprocess.CompletedProcess:
-    assert FRONTLINE, "the frontline console script is not installed (uv sync)"
-    return subprocess.run(
-        [FRONTLINE, *args], env=env, capture_output=True, text=True, timeout=timeout
-    )
+from tests.support.world import BOT_TOKEN, SIGNING_SECRET
 
 
 @pytest.mark.parametrize(
@@ -91,33 +71,6 @@ def test_db_upgrade_and_current(tmp_path, config_file):
     assert run_cli(["db", "current"], env).stdout.strip() == head
 
 
-def start_bot(env: dict[str, str]) -> subprocess.Popen[str]:
-    """`frontline run` as an admin starts it, without the scheduler."""
-    return subprocess.Popen(
-        [FRONTLINE, "run", "--no-scheduler"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-
-
-def stop_bot(proc: subprocess.Popen[str]) -> int:
-    """SIGTERM, as a service manager stops it; the exit status."""
-    proc.send_signal(signal.SIGTERM)
-    try:
-        return proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        return proc.wait()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_run_serves_slack_events_and_healthz_over_http(tmp_path, config_file, fake_slack):
     port = free_port()
     env = env_for(
@@ -131,17 +84,7 @@ def test_run_serves_slack_events_and_healthz_over_http(tmp_path, config_file, fa
     )
     proc = start_bot(env)
     try:
-        deadline = time.monotonic() + 30
-        health = None
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
-                    health = (r.status, r.read())
-                    break
-            except OSError:
-                assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
-                time.sleep(0.2)
-        assert health == (200, b'{"status": "ok"}')
+        assert wait_until_serving(proc, port) == (200, b'{"status": "ok"}')
         sender = SlackSender(
             f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET, fake_slack.base + "/response/"
         )

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import CONFIG, start_app
-from tests.e2e.helpers import block_text, eventually, items
+from tests.support.app import start_app
+from tests.support.helpers import block_text, eventually, items
+from tests.support.world import CONFIG
 
 
 def open_home(running, fake_slack, user: str) -> dict:
@@ -128,10 +129,7 @@ def hundred(tmp_path: Path, fake_slack):
     path.write_text(yaml.safe_dump(hundred_teams()), encoding="utf-8")
     run = start_app(f"sqlite:///{tmp_path / 'teams.db'}", path, fake_slack)
     yield run
-    run.server.close()
-    run.thread.join(timeout=5)
-    run.frontline.close()
-    run.engine.dispose()
+    run.stop()
 
 
 def test_feedback_teams_shows_all_hundred_teams_whole_over_pages(hundred):

@@ -22,20 +22,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
 from sqlmodel import Session, col, select
 
 from storage.models import ItemEvent, Outbox, TipShown
-from tests.conftest import BOT_TOKEN, CONFIG, SIGNING_SECRET, Clock, Running, start_app
-from tests.e2e.helpers import block_text, eventually, items, outbox_rows
+from tests.support.app import Running, log_via_modal, start_app
 from tests.support.fake_slack import FakeSlack
+from tests.support.helpers import block_text, eventually, items, outbox_rows
 from tests.support.postgres import PostgresServer
-from tests.support.slack_requests import TEAM_ID, option_value, text_value
+from tests.support.slack_requests import TEAM_ID
+from tests.support.world import BOT_TOKEN, CONFIG, SIGNING_SECRET, Clock, ny
 
-NY = ZoneInfo("America/New_York")
 ROOT = Path(__file__).resolve().parents[2]
 PROCESS_TIMEOUT = 60
 BOTH_WAITING_TIMEOUT = 30
@@ -62,10 +61,6 @@ OPTED_IN = "UQUIET"  # "/feedback digest on": a digest with only the tip of the 
 LEADS = [lead for team in CONFIG["teams"] for lead in team["leads"]]
 
 
-def ny(day: int, hour: int, minute: int = 0, second: int = 0) -> datetime:
-    return datetime(2026, 11, day, hour, minute, second, tzinfo=NY)
-
-
 def ref(n: int) -> str:
     return f"FB-{n}"
 
@@ -90,18 +85,6 @@ class World:
     env: dict[str, str]
 
 
-def log_via_modal(run: Running, summary: str, urgency: str, reporter: str) -> None:
-    values = {
-        "fb_summary": {"summary": text_value(summary)},
-        "fb_customer": {"customer": text_value("Acme")},
-        "fb_kind": {"kind": option_value("problem")},
-        "fb_urgency": {"urgency": option_value(urgency, "radio_buttons")},
-        "fb_team": {"team": option_value(None)},
-    }
-    resp = run.slack.view_submission("feedback_capture", values, user=reporter)
-    assert resp.status == 200, resp.body
-
-
 def build_items(run: Running, fake: FakeSlack) -> None:
     for summary, _ in BILLING:
         log_via_modal(run, summary, "high", BILLING_REPORTER)
@@ -124,7 +107,7 @@ def build_items(run: Running, fake: FakeSlack) -> None:
 
     # everything the app queued (cards, capture DMs, thread lines, card refreshes) went out
     eventually(lambda: all(r.status == "done" for r in outbox_rows(run.engine)), timeout=10)
-    time.sleep(0.2)
+    run.settle()  # and nothing is still on its way to Slack when the calls are forgotten
     fake.reset()
 
 

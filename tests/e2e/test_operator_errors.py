@@ -12,7 +12,6 @@ import logging
 import socket
 import subprocess
 import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,9 +20,16 @@ import pytest
 from bot import ids
 from bot.cli import main
 from bot.settings import Settings
-from tests.conftest import BOT_TOKEN, SIGNING_SECRET
-from tests.e2e.test_cli import FRONTLINE, env_for, free_port, run_cli, stop_bot
+from tests.support.bot_process import (
+    FRONTLINE,
+    env_for,
+    free_port,
+    run_cli,
+    stop_bot,
+    wait_until_serving,
+)
 from tests.support.slack_requests import SlackSender
+from tests.support.world import BOT_TOKEN, SIGNING_SECRET
 
 APP_TOKEN = "xapp-1-A0FRONT-1234-abcdef"
 SETTINGS_VARS = [name.upper() for name in Settings.model_fields]
@@ -266,19 +272,6 @@ def test_db_commands_are_quiet(tmp_path, config_file):
     assert again.stderr == ""
 
 
-def _wait_healthy(proc, port: int) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
-            time.sleep(0.1)
-    raise AssertionError("the bot did not come up")
-
-
 def test_json_logs_one_line_per_request_without_customer_text(tmp_path, config_file, fake_slack):
     env = good_env(tmp_path, config_file, fake_slack)
     port = int(env["PORT"])
@@ -290,7 +283,7 @@ def test_json_logs_one_line_per_request_without_customer_text(tmp_path, config_f
         text=True,
     )
     try:
-        _wait_healthy(proc, port)
+        assert wait_until_serving(proc, port)[0] == 200
         sender = SlackSender(
             f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET, fake_slack.base + "/response/"
         )

@@ -2,50 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
-from tests.e2e.helpers import block_text, events, eventually, items
-from tests.support.slack_requests import option_value, text_value
-
-NY = ZoneInfo("America/New_York")
-
-
-def ny(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime:
-    return datetime(2026, month, day, hour, minute, tzinfo=NY)
-
-
-def at(dt: datetime) -> str:
-    return dt.isoformat()
-
-
-def log_via_modal(
-    running, summary: str, urgency: str = "high", view_id: str | None = None, customer: str = "Acme"
-) -> None:
-    values = {
-        "fb_summary": {"summary": text_value(summary)},
-        "fb_customer": {"customer": text_value(customer)},
-        "fb_kind": {"kind": option_value("problem")},
-        "fb_urgency": {"urgency": option_value(urgency, "radio_buttons")},
-        "fb_team": {"team": option_value(None)},
-    }
-    running.slack.view_submission("feedback_capture", values, view_id=view_id)
-
-
-def posts_to(fake, channel: str) -> list:
-    return [
-        c
-        for c in fake.calls_to("chat.postMessage")
-        if c.args["channel"] == channel and not c.args.get("thread_ts") and not c.failed
-    ]
+from tests.support.app import log_via_modal
+from tests.support.helpers import block_text, events, eventually, items, outbox_rows, posts_to
+from tests.support.slack_requests import text_value
+from tests.support.world import at, ny
 
 
 def settle(running, fake) -> None:
     """Let after-ack work finish, then forget the calls it made."""
     eventually(lambda: all(i.card_ts for i in items(running.engine)))
-    import time
-
-    time.sleep(0.2)
+    running.settle()
     fake.reset()
 
 
@@ -279,8 +247,6 @@ def test_deliveries_job_retries_failed_posts(running, fake_slack, clock, cli):
 
 
 def test_deliveries_job_purges_old_sent_rows_only(running, fake_slack, clock, cli):
-    from tests.e2e.helpers import outbox_rows
-
     clock.set(ny(24, 10))
     running.slack.command("Refund took weeks #billing")
     fake_slack.wait_for("response_url")
@@ -294,8 +260,6 @@ def test_deliveries_job_purges_old_sent_rows_only(running, fake_slack, clock, cl
 
 
 def test_a_card_slack_never_accepts_is_given_up_and_reported(running, fake_slack, clock, cli):
-    from tests.e2e.helpers import outbox_rows
-
     clock.set(ny(24, 10))
     fake_slack.broken_channels["C0BILLING"] = "channel_not_found"
     running.slack.command("Refund took weeks #billing")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import BOT_TOKEN
-from tests.e2e.test_cli import env_for, start_bot, stop_bot
+from tests.support.bot_process import env_for, start_bot, stop_bot
 from tests.support.fake_socket_mode import FakeSocketMode
+from tests.support.world import BOT_TOKEN
 
 APP_TOKEN = "xapp-1-A0FRONT-1234-abcdef"
 

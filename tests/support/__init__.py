@@ -1,1 +1,1 @@
-"""Shared test infrastructure: a fake Slack Web API and a throwaway PostgreSQL."""
+"""Everything the tests share, and no tests: fixtures (a pytest plugin), helpers, test doubles."""

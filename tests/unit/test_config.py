@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bot.config import ConfigError, load_config, parse_config
-from tests.conftest import CONFIG
+from tests.support.world import CONFIG
 
 MINIMAL: dict[str, Any] = {
     "triage_team": "support-ops",
@@ -343,7 +343,7 @@ def test_missing_file_says_to_copy_the_example(tmp_path: Path):
 def test_admin_tip_id_clashing_with_a_builtin_is_refused_at_load():
     import copy as _copy
 
-    from tests.conftest import CONFIG
+    from tests.support.world import CONFIG
 
     data = _copy.deepcopy(CONFIG)
     data["tips"]["extra"][0]["id"] = "tip-001"

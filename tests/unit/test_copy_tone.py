@@ -26,7 +26,7 @@ from bot.capture import reason_text
 from bot.config import parse_config
 from bot.routing import route
 from bot.tip_library import load_builtin_tips
-from tests.conftest import CONFIG
+from tests.support.world import CONFIG
 
 COPY_SOURCE = Path(copy.__file__).read_text(encoding="utf-8")
 SAMPLE_TEXT = "Acme"  # no digits, so any digit in a reason comes from the sentence itself

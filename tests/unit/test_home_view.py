@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 from bot import views
 from bot.config import parse_config
 from storage.models import Item
-from tests.conftest import CONFIG
-from tests.e2e.helpers import block_text
+from tests.support.helpers import block_text
+from tests.support.world import CONFIG
 
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 

@@ -8,7 +8,7 @@ import pytest
 from bot.capture import SUMMARY_MAX, CaptureRefused, parse_command
 from bot.config import FrontlineConfig, parse_config
 from bot.text import ELLIPSIS, escape, inert, truncate
-from tests.conftest import CONFIG
+from tests.support.world import CONFIG
 
 ORG: FrontlineConfig = parse_config(CONFIG, "frontline.yml")
 

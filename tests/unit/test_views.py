@@ -9,8 +9,8 @@ from bot import ids, schedule_views, views
 from bot.config import parse_config
 from bot.tip_library import load_builtin_tips
 from storage.models import Item
-from tests.conftest import CONFIG
-from tests.e2e.helpers import mrkdwn_texts
+from tests.support.helpers import mrkdwn_texts
+from tests.support.world import CONFIG
 
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 CFG = parse_config(CONFIG, "test.yml")

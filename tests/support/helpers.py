@@ -82,3 +82,12 @@ def mrkdwn_texts(blocks: list[dict[str, Any]]) -> str:
 
     walk(blocks)
     return "\n".join(out)
+
+
+def posts_to(fake: Any, channel: str) -> list[Any]:
+    """Top-level posts Slack took in one channel or DM (thread replies and failures left out)."""
+    return [
+        c
+        for c in fake.calls_to("chat.postMessage")
+        if c.args["channel"] == channel and not c.args.get("thread_ts") and not c.failed
+    ]

@@ -239,3 +239,26 @@ def test_postgres_server() -> None:
     finally:
         server.stop()
     assert not root.exists()
+
+
+def test_settle_waits_for_work_after_the_ack(tmp_path, config_file, fake_slack) -> None:
+    """running.settle() is what tests use instead of sleeping: it must really wait."""
+    from tests.support.app import start_app
+
+    run = start_app(f"sqlite:///{tmp_path / 'settle.db'}", config_file, fake_slack)
+    try:
+        for submit in (
+            run.frontline.after_ack,
+            run.app.bolt.listener_runner.listener_executor.submit,
+        ):
+            release = threading.Event()
+            finished: list[bool] = []
+            submit(lambda r=release, f=finished: f.append(r.wait(5)))
+            with pytest.raises(AssertionError, match="still running"):
+                run.settle(timeout=0.1)
+            release.set()
+            run.settle()
+            assert finished == [True]
+        run.settle()  # nothing running: returns at once
+    finally:
+        run.stop()

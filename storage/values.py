@@ -1,0 +1,77 @@
+"""The values Frontline stores, as enums: one name for each string in the database.
+
+Each member is the very string stored in its column and sent in Slack payloads (a StrEnum
+member is a str, equal to and hashing like its value), so the columns stay plain strings and
+rows written before these enums existed read the same. Labels for people live in bot/copy.py,
+keyed by these members; the domain imports them from here, since storage must not import bot.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ItemStatus(StrEnum):
+    """Item.status."""
+
+    OPEN = "open"
+    RESOLVED = "resolved"
+
+
+class ItemKind(StrEnum):
+    """Item.kind: what the customer's feedback is."""
+
+    SUGGESTION = "suggestion"
+    PROBLEM = "problem"
+    RIGID_RULE = "rigid_rule"
+    PRAISE = "praise"
+
+
+class Urgency(StrEnum):
+    """Item.urgency."""
+
+    NORMAL = "normal"
+    HIGH = "high"
+
+
+class Outcome(StrEnum):
+    """Item.outcome, set when the item is resolved."""
+
+    DONE = "done"
+    WONT_DO = "wont_do"
+
+
+class ItemEventKind(StrEnum):
+    """ItemEvent.kind: what happened to an item."""
+
+    CREATED = "created"
+    TAKEN = "taken"
+    CUSTOMER_UPDATED = "customer_updated"
+    REASSIGNED = "reassigned"
+    RESOLVED = "resolved"
+    SNOOZED = "snoozed"
+    NUDGED = "nudged"
+    ESCALATED = "escalated"
+    # Has a thread line in bot/copy.py, but nothing records it yet.
+    ARRIVED = "arrived"
+
+
+class OutboxKind(StrEnum):
+    """Outbox.kind: which sender in bot/delivery.py sends the row."""
+
+    CARD = "card"
+    CARD_REFRESH = "card_refresh"
+    CARD_MOVED = "card_moved"
+    THREAD = "thread"
+    FULL_TEXT = "full_text"
+    DM = "dm"
+    POST = "post"
+
+
+class OutboxStatus(StrEnum):
+    """Outbox.status: pending → sending → done, or failed once every attempt is used up."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    DONE = "done"
+    FAILED = "failed"
