@@ -57,8 +57,8 @@ from sqlmodel import Session  # noqa: E402
 
 from bot import nudges  # noqa: E402
 from bot.app import create_app  # noqa: E402
-from bot.config import FrontlineConfig, parse_config  # noqa: E402
-from bot.jobs import run_job  # noqa: E402
+from bot.core.config import FrontlineConfig, parse_config  # noqa: E402
+from bot.schedule.jobs import run_job  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import Item, ItemEvent, Outbox  # noqa: E402

@@ -7,7 +7,6 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from importlib.metadata import entry_points
 
 from slack_bolt import App
 from slack_bolt.request import BoltRequest
@@ -15,12 +14,13 @@ from slack_bolt.response import BoltResponse
 from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
-from bot.config import FrontlineConfig
-from bot.frontline import Frontline
+import handlers
+from bot.core.config import FrontlineConfig
+from bot.core.wallclock import Now, system_now
 from bot.logs import SIGNATURE_LOGGER, log_request, not_signature_body
+from bot.services.frontline import Frontline
 from bot.settings import Settings
-from bot.slack_api import SEND_TIMEOUT_SECONDS, make_client, make_send_client
-from bot.wallclock import Now, system_now
+from bot.slack.gateway import SEND_TIMEOUT_SECONDS, make_client, make_send_client
 from storage.db import make_engine
 
 log = logging.getLogger(__name__)
@@ -59,9 +59,8 @@ class FrontlineApp:
 
 
 def default_listeners() -> list[Register]:
-    """Listeners are plugged in by entry point so the domain never imports the Slack layer."""
-    found = entry_points(group="frontline.listeners")
-    return [ep.load() for ep in sorted(found, key=lambda ep: ep.name)]
+    """The Slack listeners: the composition root wires them to the domain."""
+    return [handlers.register]
 
 
 def create_app(

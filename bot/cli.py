@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 
-from bot import copy, logs, preflight
-from bot.config import ConfigError, FrontlineConfig, load_config
+from bot import logs, preflight
+from bot.core.config import ConfigError, FrontlineConfig, load_config
+from bot.core.wallclock import Now, fixed, system_now
 from bot.settings import Settings, load_settings, token_problems
-from bot.wallclock import Now, fixed, system_now
+from bot.slack import copy
 
 log = logging.getLogger("frontline")
 EXIT_USAGE = 2  # the environment, the tokens or the config need fixing
@@ -228,8 +229,8 @@ def cmd_jobs(settings: Settings, config: FrontlineConfig, args: argparse.Namespa
         found[1] = preflight.Problem(copy.job_workspace_unknown(args.job, slack.detail), False)
     _check(found)
     from bot.app import create_app
-    from bot.frontline import WorkspaceUnknown
-    from bot.jobs import run_job
+    from bot.schedule.jobs import run_job
+    from bot.services.frontline import WorkspaceUnknown
     from storage.migrate import upgrade
 
     upgrade(settings.database_url)

@@ -24,8 +24,8 @@ from slack_bolt.request import BoltRequest
 from slack_bolt.request.internals import build_context
 from slack_bolt.response import BoltResponse
 
-from bot.slack_shapes import problem
-from bot.wallclock import system_now
+from bot.core.wallclock import system_now
+from bot.slack.shapes import problem
 
 log = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.frontline import Frontline
-from bot.jobs import run_job
+from bot.schedule.jobs import run_job
+from bot.services.frontline import Frontline
 
 log = logging.getLogger(__name__)
 DAILY_GRACE = timedelta(hours=6)

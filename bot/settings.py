@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot import copy
+from bot.slack import copy
 from storage.db import DatabaseUrlError, normalise_url
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"

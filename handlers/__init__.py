@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.frontline import Frontline
+from bot.services.frontline import Frontline
 from handlers import actions, commands, events, guard, shortcuts, submissions
 
 

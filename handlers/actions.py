@@ -9,10 +9,11 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot import ids, views
-from bot.frontline import Frontline
-from bot.items import is_open
-from bot.workflow import Change
+from bot.cards.workflow import Change
+from bot.core import ids
+from bot.core.items import is_open
+from bot.services.frontline import Frontline
+from bot.slack import views
 from handlers.guard import tells_when_db_down
 from handlers.payload import action_value, team_id, user_id
 

@@ -9,10 +9,11 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot import copy, ids, views
-from bot.capture import Captured, CaptureRefused
-from bot.frontline import Frontline
-from bot.text import is_blank
+from bot.capture.intake import Captured, CaptureRefused
+from bot.core import ids
+from bot.core.text import is_blank
+from bot.services.frontline import Frontline
+from bot.slack import copy, views
 from handlers.payload import team_id, user_id
 
 log = logging.getLogger(__name__)

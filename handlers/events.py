@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.frontline import Frontline
+from bot.services.frontline import Frontline
 
 
 def register(app: App, fl: Frontline) -> None:

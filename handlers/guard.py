@@ -15,8 +15,9 @@ from typing import Any
 from slack_bolt import App, BoltResponse, Respond
 from slack_sdk import WebClient
 
-from bot import copy, ids, views
-from bot.frontline import Frontline
+from bot.core import ids
+from bot.services.frontline import Frontline
+from bot.slack import copy, views
 from handlers.payload import team_id
 
 log = logging.getLogger(__name__)

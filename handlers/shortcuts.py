@@ -8,8 +8,9 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot import ids, views
-from bot.frontline import Frontline
+from bot.core import ids
+from bot.services.frontline import Frontline
+from bot.slack import views
 from handlers.guard import tells_when_db_down
 from handlers.payload import team_id, user_id
 

@@ -8,10 +8,11 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot import copy, ids, views
-from bot.capture import Captured
-from bot.frontline import Frontline
-from bot.workflow import Change
+from bot.capture.intake import Captured
+from bot.cards.workflow import Change
+from bot.core import ids
+from bot.services.frontline import Frontline
+from bot.slack import copy, views
 from handlers.payload import metadata, state_value, team_id, user_id
 
 log = logging.getLogger(__name__)

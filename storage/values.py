@@ -2,7 +2,7 @@
 
 Each member is the very string stored in its column and sent in Slack payloads (a StrEnum
 member is a str, equal to and hashing like its value), so the columns stay plain strings and
-rows written before these enums existed read the same. Labels for people live in bot/copy.py,
+rows written before these enums existed read the same. Labels for people live in bot/slack/copy.py,
 keyed by these members; the domain imports them from here, since storage must not import bot.
 """
 
@@ -52,12 +52,12 @@ class ItemEventKind(StrEnum):
     SNOOZED = "snoozed"
     NUDGED = "nudged"
     ESCALATED = "escalated"
-    # Has a thread line in bot/copy.py, but nothing records it yet.
+    # Has a thread line in bot/slack/copy.py, but nothing records it yet.
     ARRIVED = "arrived"
 
 
 class OutboxKind(StrEnum):
-    """Outbox.kind: which sender in bot/delivery.py sends the row."""
+    """Outbox.kind: which sender in bot/slack/delivery.py sends the row."""
 
     CARD = "card"
     CARD_REFRESH = "card_refresh"

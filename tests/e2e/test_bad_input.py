@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, select
 
-from bot import copy
+from bot.slack import copy
 from storage.models import SlackEventSeen
 from tests.support.helpers import block_text, eventually, items, mrkdwn_texts
 from tests.support.slack_requests import TEAM_ID, option_value, text_value, unique

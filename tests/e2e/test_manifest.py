@@ -4,7 +4,7 @@ Three ways the manifest and the code drift apart, each caught here:
 - the YAML no longer pastes into "Create app → From a manifest" (Slack's JSON Schema);
 - a command, shortcut or event is declared but nobody listens (users get an error), or the code
   listens for one Slack never sends because it is not declared (a dead feature) — checked both on
-  paper (bot/ids.py) and by driving the real app over HTTP with signed requests;
+  paper (bot/core/ids.py) and by driving the real app over HTTP with signed requests;
 - a bot scope nobody needs creeps in (admins refuse installs that ask for too much), or the code
   starts calling a Web API method whose scope the manifest lacks (missing_scope in production).
 """
@@ -21,7 +21,7 @@ import pytest
 import yaml
 from jsonschema.validators import validator_for
 
-from bot import ids
+from bot.core import ids
 from bot.server import EVENTS_PATH
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import ids
 from bot.cli import main
+from bot.core import ids
 from bot.settings import Settings
 from tests.support.bot_process import (
     FRONTLINE,

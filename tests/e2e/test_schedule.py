@@ -206,7 +206,7 @@ def test_tip_command_matches_tip_of_the_day(running, fake_slack, clock, cli):
 
 
 def test_tip_rotation_has_no_repeat_before_all_tips_were_shown(running, fake_slack):
-    from bot.jobs import run_job
+    from bot.schedule.jobs import run_job
 
     fl = running.frontline
     total = len(fl.tips())

@@ -111,7 +111,7 @@ class Running:
 
 def start_app(database_url: str, config_file: Path, fake: FakeSlack, **create_kw: Any) -> Running:
     from bot.app import create_app
-    from bot.config import load_config
+    from bot.core.config import load_config
     from bot.server import make_server
     from bot.settings import Settings
     from storage.migrate import upgrade

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.clock import (
+from bot.schedule.clock import (
     WEEKDAYS,
     BusinessCalendar,
     add_business_time,

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.config import ConfigError, load_config, parse_config
+from bot.core.config import ConfigError, load_config, parse_config
 from tests.support.world import CONFIG
 
 MINIMAL: dict[str, Any] = {

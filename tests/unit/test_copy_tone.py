@@ -1,4 +1,4 @@
-"""Every sentence in bot/copy.py keeps the tone the service texts ask for, where a machine can tell.
+"""Every sentence in bot/slack/copy.py keeps the tone the service texts ask for, where a machine can tell.
 
 The collector reads every string the module can produce: each str constant, each label in a
 dict, and each function called with sample arguments (both branches of every bool and optional
@@ -21,11 +21,11 @@ from typing import Any
 
 import pytest
 
-from bot import copy
-from bot.capture import reason_text
-from bot.config import parse_config
-from bot.routing import route
-from bot.tip_library import load_builtin_tips
+from bot.capture.intake import reason_text
+from bot.capture.routing import route
+from bot.core.config import parse_config
+from bot.schedule.tip_library import load_builtin_tips
+from bot.slack import copy
 from tests.support.world import CONFIG
 
 COPY_SOURCE = Path(copy.__file__).read_text(encoding="utf-8")
@@ -104,7 +104,7 @@ def _calls(fn: Callable[..., Any]) -> Iterator[str]:
 
 
 def every_string() -> list[tuple[str, str]]:
-    """(name, text) for every string bot/copy.py holds or can build."""
+    """(name, text) for every string bot/slack/copy.py holds or can build."""
     found: list[tuple[str, str]] = []
     for name, value in vars(copy).items():
         if name.startswith("_"):

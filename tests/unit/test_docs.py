@@ -1,6 +1,6 @@
 """The admin docs stay honest: every Slack id, config key, env var and CLI word is documented.
 
-- docs/slack-contract.md lists every id in bot/ids.py (cards stay clickable for years, so a
+- docs/slack-contract.md lists every id in bot/core/ids.py (cards stay clickable for years, so a
   renamed or undocumented id is a silent break);
 - frontline.example.yml loads and shows every setting the config model accepts;
 - README.md gives the run and test commands, every environment variable and every CLI command.
@@ -18,8 +18,9 @@ import pytest
 import yaml
 from pydantic import BaseModel
 
-from bot import cli, ids
-from bot.config import (
+from bot import cli
+from bot.core import ids
+from bot.core.config import (
     BusinessHours,
     Digest,
     FrontlineConfig,
@@ -30,9 +31,9 @@ from bot.config import (
     Tips,
     load_config,
 )
+from bot.schedule.tip_library import Tip
 from bot.server import make_server
 from bot.settings import Settings
-from bot.tip_library import Tip
 
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
@@ -46,7 +47,7 @@ def _read(path: Path) -> str:
 
 
 def _slack_ids() -> dict[str, str]:
-    """Constant name -> value for every Slack identifier in bot/ids.py."""
+    """Constant name -> value for every Slack identifier in bot/core/ids.py."""
     found = {
         name: value
         for name, value in vars(ids).items()
@@ -54,7 +55,7 @@ def _slack_ids() -> dict[str, str]:
         and isinstance(value, str)
         and (value.startswith(("feedback_", "fb_")) or name == "COMMAND")
     }
-    assert len(found) > 10, "bot/ids.py changed shape: update this test"
+    assert len(found) > 10, "bot/core/ids.py changed shape: update this test"
     return found
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot import views
-from bot.config import parse_config
+from bot.core.config import parse_config
+from bot.slack import views
 from storage.models import Item
 from tests.support.helpers import block_text
 from tests.support.world import CONFIG

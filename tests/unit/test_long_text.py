@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import html
 
-from bot.text import escape, is_blank, readable_typed, visible_or_empty
-from bot.views import chunks
+from bot.core.text import escape, is_blank, readable_typed, visible_or_empty
+from bot.slack.views import chunks
 
 
 def test_pieces_fit_and_join_back_to_the_whole_text():

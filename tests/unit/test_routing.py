@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from bot.capture import parse_command
-from bot.config import FrontlineConfig, parse_config
-from bot.routing import RouteDecision, route, term_score
+from bot.capture.intake import parse_command
+from bot.capture.routing import RouteDecision, route, term_score
+from bot.core.config import FrontlineConfig, parse_config
 
 ORG: dict[str, Any] = {
     "timezone": "Europe/London",

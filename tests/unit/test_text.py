@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.capture import SUMMARY_MAX, CaptureRefused, parse_command
-from bot.config import FrontlineConfig, parse_config
-from bot.text import ELLIPSIS, escape, inert, truncate
+from bot.capture.intake import SUMMARY_MAX, CaptureRefused, parse_command
+from bot.core.config import FrontlineConfig, parse_config
+from bot.core.text import ELLIPSIS, escape, inert, truncate
 from tests.support.world import CONFIG
 
 ORG: FrontlineConfig = parse_config(CONFIG, "frontline.yml")
@@ -227,7 +227,7 @@ def test_mention_of_a_non_team_channel_is_not_reported_as_a_tag():
     ],
 )
 def test_readable_turns_slack_markup_into_plain_words(wire, shown):
-    from bot.text import readable
+    from bot.core.text import readable
 
     assert readable(wire) == shown
     assert "<" not in escape(readable(wire))

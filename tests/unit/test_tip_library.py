@@ -9,7 +9,7 @@ from pathlib import Path
 import pydantic
 import pytest
 
-from bot.tip_library import (
+from bot.schedule.tip_library import (
     THEMES,
     Tip,
     count_sentences,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot import copy
+from bot.slack import copy
 from storage.values import ItemEventKind, ItemKind, ItemStatus, OutboxKind, Outcome, Urgency
 
 

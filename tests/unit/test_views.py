@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from bot import ids, schedule_views, views
-from bot.config import parse_config
-from bot.tip_library import load_builtin_tips
+from bot.core import ids
+from bot.core.config import parse_config
+from bot.schedule.tip_library import load_builtin_tips
+from bot.slack import schedule_views, views
 from storage.models import Item
 from tests.support.helpers import mrkdwn_texts
 from tests.support.world import CONFIG

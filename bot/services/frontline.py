@@ -14,17 +14,20 @@ from sqlalchemy import exc as db_errors
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
-from bot import capture, copy, ids, views, workflow
-from bot.capture import Captured, Draft
-from bot.clock import local_next
-from bot.config import FrontlineConfig, Team
-from bot.delivery import Delivery, SendReport
-from bot.membership import Membership
-from bot.people import People
-from bot.text import inert, is_blank, readable, visible_or_empty
-from bot.tip_library import Tip, load_builtin_tips, merge_tips
-from bot.tips import tip_of_the_day
-from bot.wallclock import Now, system_now
+from bot.capture import intake as capture
+from bot.capture.intake import Captured, Draft
+from bot.cards import workflow
+from bot.cards.membership import Membership
+from bot.core import ids
+from bot.core.config import FrontlineConfig, Team
+from bot.core.text import inert, is_blank, readable, visible_or_empty
+from bot.core.wallclock import Now, system_now
+from bot.schedule.clock import local_next
+from bot.schedule.people import People
+from bot.schedule.tip_library import Tip, load_builtin_tips, merge_tips
+from bot.schedule.tips import tip_of_the_day
+from bot.slack import copy, views
+from bot.slack.delivery import Delivery, SendReport
 from storage import intake, outbox
 from storage.db import session_scope
 from storage.models import Item

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any, TypeGuard
 
-from bot import ids
+from bot.core import ids
 
 MAX_ID = 150  # trigger ids, view ids, event ids: Slack's are far shorter (keys hold 200)
 MAX_SLACK_ID = 32  # user and team ids (U0123ABCD, T0123ABCD), as the tables store them

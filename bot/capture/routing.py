@@ -21,7 +21,7 @@ from itertools import pairwise
 
 from rapidfuzz import fuzz
 
-from bot.config import Team
+from bot.core.config import Team
 
 WORD = re.compile(r"[a-z0-9][a-z0-9'’-]*")
 MIN_FUZZY_LEN = 4

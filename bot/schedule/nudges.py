@@ -14,11 +14,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, or_, update
 from sqlmodel import Session, col, select
 
-from bot import copy, ids, schedule_views
-from bot.clock import business_time_between, format_duration
-from bot.config import Team
-from bot.frontline import Frontline
-from bot.workflow import record, refresh_card
+from bot.cards.workflow import record, refresh_card
+from bot.core import ids
+from bot.core.config import Team
+from bot.schedule.clock import business_time_between, format_duration
+from bot.services.frontline import Frontline
+from bot.slack import copy, schedule_views
 from storage import outbox
 from storage.db import affected, session_scope
 from storage.models import Item

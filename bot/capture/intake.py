@@ -9,11 +9,20 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from bot import copy, ids, views
-from bot.clock import add_business_time
-from bot.config import FrontlineConfig, Team
-from bot.routing import RouteDecision, route
-from bot.text import inert, is_blank, one_line, readable, readable_typed, truncate, visible_or_empty
+from bot.capture.routing import RouteDecision, route
+from bot.core import ids
+from bot.core.config import FrontlineConfig, Team
+from bot.core.text import (
+    inert,
+    is_blank,
+    one_line,
+    readable,
+    readable_typed,
+    truncate,
+    visible_or_empty,
+)
+from bot.schedule.clock import add_business_time
+from bot.slack import copy, views
 from storage import outbox
 from storage.db import insert_once
 from storage.models import Item, ItemEvent

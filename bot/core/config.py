@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from bot import copy
-from bot.clock import WEEKDAYS, BusinessCalendar
-from bot.tip_library import Tip, load_builtin_tips, merge_tips
+from bot.schedule.clock import WEEKDAYS, BusinessCalendar
+from bot.schedule.tip_library import Tip, load_builtin_tips, merge_tips
+from bot.slack import copy
 from storage.values import Urgency
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]

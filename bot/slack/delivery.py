@@ -23,9 +23,9 @@ from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
-from bot import copy, views
-from bot.config import FrontlineConfig
-from bot.text import inert
+from bot.core.config import FrontlineConfig
+from bot.core.text import inert
+from bot.slack import copy, views
 from storage import outbox
 from storage.models import Item, ItemEvent, Outbox
 from storage.values import ItemEventKind, OutboxKind

@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from bot import copy, schedule_views
-from bot.clock import BusinessCalendar
-from bot.tip_library import Tip
+from bot.schedule.clock import BusinessCalendar
+from bot.schedule.tip_library import Tip
+from bot.slack import copy, schedule_views
 from storage import outbox
 from storage.db import insert_once, session_scope
 from storage.models import TipShown

@@ -19,12 +19,13 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
 )
 
-from bot import copy, ids
-from bot.clock import format_duration
-from bot.config import Team
-from bot.text import inert
-from bot.tip_library import Tip
-from bot.views import HEADER_LIMIT, md, mention, pt, to_dicts
+from bot.core import ids
+from bot.core.config import Team
+from bot.core.text import inert
+from bot.schedule.clock import format_duration
+from bot.schedule.tip_library import Tip
+from bot.slack import copy
+from bot.slack.views import HEADER_LIMIT, md, mention, pt, to_dicts
 from storage.models import Item
 
 ITEMS_PER_NUDGE = 20  # 2 blocks an item + header/intro/overflow stays under Slack's 50

@@ -33,11 +33,12 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot import copy, ids
-from bot.clock import format_duration
-from bot.config import FrontlineConfig, Team
-from bot.items import is_open, is_resolved
-from bot.text import escape, inert, plain
+from bot.core import ids
+from bot.core.config import FrontlineConfig, Team
+from bot.core.items import is_open, is_resolved
+from bot.core.text import escape, inert, plain
+from bot.schedule.clock import format_duration
+from bot.slack import copy
 from storage.models import Item
 
 MAX_MESSAGE_BLOCKS = 50

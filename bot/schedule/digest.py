@@ -9,13 +9,14 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from bot import copy, ids, schedule_views
-from bot.clock import format_duration
-from bot.frontline import Frontline
-from bot.schedule_views import Moved, TeamSummary
-from bot.text import inert
-from bot.tip_library import Tip
-from bot.views import label, mention
+from bot.core import ids
+from bot.core.text import inert
+from bot.schedule.clock import format_duration
+from bot.schedule.tip_library import Tip
+from bot.services.frontline import Frontline
+from bot.slack import copy, schedule_views
+from bot.slack.schedule_views import Moved, TeamSummary
+from bot.slack.views import label, mention
 from storage import outbox
 from storage.db import session_scope
 from storage.models import Item, ItemEvent

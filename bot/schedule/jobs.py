@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot import digest, nudges, tips
-from bot.frontline import Frontline
+from bot.schedule import digest, nudges, tips
+from bot.services.frontline import Frontline
 
 
 @dataclass

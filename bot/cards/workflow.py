@@ -12,11 +12,12 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from bot import copy, ids, views
-from bot.capture import due_for, full_text_rows, lead_alerts
-from bot.config import FrontlineConfig, Team
-from bot.items import is_open
-from bot.text import inert
+from bot.capture.intake import due_for, full_text_rows, lead_alerts
+from bot.core import ids
+from bot.core.config import FrontlineConfig, Team
+from bot.core.items import is_open
+from bot.core.text import inert
+from bot.slack import copy, views
 from storage import outbox
 from storage.db import insert_once
 from storage.models import Item, ItemEvent

@@ -1,0 +1,1 @@
+"""The customer clock and scheduled work: nudges, digest, tips, people's time zones."""
