@@ -55,9 +55,9 @@ from sqlalchemy import event, func, insert, select  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
-from bot import nudges  # noqa: E402
 from bot.app import create_app  # noqa: E402
 from bot.core.config import FrontlineConfig, parse_config  # noqa: E402
+from bot.schedule import nudges  # noqa: E402
 from bot.schedule.jobs import run_job  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
@@ -311,7 +311,7 @@ def instrument(fl: Any, engine: Engine) -> Iterator[Probe]:
 
         return wrapper
 
-    api_call = fl.client.api_call
+    api_call = fl.slack.client.api_call
 
     def slack_call(api_method: str, *a: Any, **kw: Any) -> Any:
         t0 = time.perf_counter()
@@ -332,7 +332,7 @@ def instrument(fl: Any, engine: Engine) -> Iterator[Probe]:
     nudges.send = timed("send", saved["send"])
     deliver = fl.deliver
     fl.deliver = timed("deliver", deliver)
-    fl.client.api_call = slack_call
+    fl.slack.client.api_call = slack_call
     event.listen(engine, "before_cursor_execute", on_statement)
     event.listen(engine, "commit", on_commit)
     try:
@@ -340,7 +340,7 @@ def instrument(fl: Any, engine: Engine) -> Iterator[Probe]:
     finally:
         event.remove(engine, "commit", on_commit)
         event.remove(engine, "before_cursor_execute", on_statement)
-        del fl.client.api_call
+        del fl.slack.client.api_call
         fl.deliver = deliver
         nudges.scan, nudges.plan, nudges.send = saved["scan"], saved["plan"], saved["send"]
 

@@ -20,7 +20,7 @@ from bot.core.wallclock import Now, system_now
 from bot.logs import SIGNATURE_LOGGER, log_request, not_signature_body
 from bot.services.frontline import Frontline
 from bot.settings import Settings
-from bot.slack.gateway import SEND_TIMEOUT_SECONDS, make_client, make_send_client
+from bot.slack.gateway import SEND_TIMEOUT_SECONDS, WebGateway, make_client, make_send_client
 from storage.db import make_engine
 
 log = logging.getLogger(__name__)
@@ -81,7 +81,9 @@ def create_app(
     client = make_client(token, settings.api_url)
     engine = engine or make_engine(settings.database_url)
     send_client = make_send_client(token, settings.api_url, timeout=send_timeout)
-    frontline = Frontline(config, engine, client, now=now, send_client=send_client)
+    frontline = Frontline(
+        config, engine, WebGateway(client), now=now, send_slack=WebGateway(send_client)
+    )
     bolt_log = logging.getLogger("frontline.bolt")
     # Bolt also reads SLACK_BOT_TOKEN from the environment and warns that our client's token
     # wins; that is intended here, so the warning would only confuse an admin reading logs.

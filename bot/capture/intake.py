@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from bot.capture.routing import RouteDecision, route
 from bot.core import ids
@@ -23,9 +23,8 @@ from bot.core.text import (
 )
 from bot.schedule.clock import add_business_time
 from bot.slack import copy, views
-from storage import outbox
-from storage.db import insert_once
-from storage.models import Item, ItemEvent
+from storage import events, items, outbox
+from storage.models import Item
 from storage.values import ItemEventKind, ItemKind, OutboxKind, Urgency
 
 TAG = re.compile(r"(?<![\w&<])#([A-Za-z0-9][A-Za-z0-9_-]{0,31})\b")
@@ -187,7 +186,7 @@ def store(
 ) -> Captured:
     """Insert the item, its first event and its queued posts in one transaction; once per key."""
     client_key = capped_key(client_key)
-    existing = session.exec(select(Item).where(Item.client_key == client_key)).first()
+    existing = items.get_item_by_client_key(session, client_key=client_key)
     if existing is not None:
         team = config.team(existing.team_key) or config.triage
         return Captured(existing, False, None, (), team)
@@ -222,19 +221,19 @@ def store(
         due_at=now,  # set just below, from the item's urgency and its team's promise
     )
     item.due_at = due_for(item, team, config, now)
-    if not insert_once(session, item):  # the same request raced us here: return what it stored
-        existing = session.exec(select(Item).where(Item.client_key == client_key)).one()
+    if not items.insert_item(session, item=item):  # the same request raced us: return its item
+        existing = items.get_item_by_client_key(session, client_key=client_key)
+        assert existing is not None, "the client_key that refused the insert is stored"
         return Captured(existing, False, None, (), config.team(existing.team_key) or team)
     assert item.id is not None
-    session.add(
-        ItemEvent(
-            slack_team_id=team_id,
-            item_id=item.id,
-            kind=ItemEventKind.CREATED,
-            actor_id=reporter_id,
-            created_at=now,
-            data={"team": team.key, "how": decision.how, "score": decision.score},
-        )
+    events.add_event(
+        session,
+        item_id=item.id,
+        team_id=team_id,
+        kind=ItemEventKind.CREATED,
+        actor_id=reporter_id,
+        now=now,
+        data={"team": team.key, "how": decision.how, "score": decision.score},
     )
     rows = outbox.queue(
         session,

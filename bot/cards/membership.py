@@ -7,8 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from bot.slack.gateway import SlackError, SlackGateway
 
 log = logging.getLogger(__name__)
 
@@ -18,12 +17,12 @@ class Membership:
 
     def __init__(
         self,
-        client: WebClient,
+        slack: SlackGateway,
         ttl: float = 600.0,
         recheck_after: float = 30.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.client = client
+        self.slack = slack
         self.ttl = ttl
         self.recheck_after = recheck_after
         self.clock = clock
@@ -32,17 +31,12 @@ class Membership:
         self._lock = threading.Lock()
 
     def _fetch(self, channel: str) -> frozenset[str]:
-        members: set[str] = set()
-        cursor = None
         try:
-            while True:
-                resp = self.client.conversations_members(channel=channel, limit=1000, cursor=cursor)
-                members.update(resp.get("members", []))
-                cursor = (resp.get("response_metadata") or {}).get("next_cursor")
-                if not cursor:
-                    break
-        except SlackApiError as exc:
-            log.warning("cannot list members of %s: %s", channel, exc.response.get("error"))
+            members = self.slack.channel_members(channel)
+        except SlackError as exc:
+            if not exc.answered:
+                raise
+            log.warning("cannot list members of %s: %s", channel, exc.error)
             with self._lock:
                 self._unreadable.add(channel)
             return frozenset()

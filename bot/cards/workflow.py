@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from bot.capture.intake import due_for, full_text_rows, lead_alerts
 from bot.core import ids
@@ -18,8 +18,7 @@ from bot.core.config import FrontlineConfig, Team
 from bot.core.items import is_open
 from bot.core.text import inert
 from bot.slack import copy, views
-from storage import outbox
-from storage.db import insert_once
+from storage import events, items, outbox
 from storage.models import Item, ItemEvent
 from storage.values import ItemEventKind, ItemStatus, OutboxKind, Outcome, Urgency
 
@@ -50,22 +49,17 @@ def record(
     thread: bool = True,
 ) -> tuple[ItemEvent | None, list[int]]:
     """Append the event and queue its line in the card's thread; None when the key was seen."""
-    if (
-        dedupe_key
-        and session.exec(select(ItemEvent).where(ItemEvent.dedupe_key == dedupe_key)).first()
-    ):
-        return None, []
-    event = ItemEvent(
-        slack_team_id=item.slack_team_id,
-        item_id=item.id or 0,
+    event = events.record_event(
+        session,
+        item=item,
         kind=kind,
         actor_id=actor,
+        now=now,
         note=note,
-        data=data or {},
+        data=data,
         dedupe_key=dedupe_key,
-        created_at=now,
     )
-    if not insert_once(session, event):
+    if event is None:
         return None, []
     rows: list[int] = []
     if thread:
@@ -95,10 +89,7 @@ def refresh_card(session: Session, item: Item, now: datetime) -> list[int]:
 def load(session: Session, item_id: int | None, team_id: str) -> Item | None:
     if item_id is None:
         return None
-    item = session.exec(
-        select(Item).where(Item.id == item_id, Item.slack_team_id == team_id).with_for_update()
-    ).first()
-    return item
+    return items.lock_item(session, item_id=item_id, team_id=team_id)
 
 
 def take(session: Session, item: Item, actor: str, now: datetime) -> Change:
@@ -159,7 +150,7 @@ def reassign(
     if not is_open(item):
         return Change(item, message=copy.already_resolved(ids.item_ref(item.id or 0)))
     if target.key == item.team_key:
-        if session.exec(select(ItemEvent).where(ItemEvent.dedupe_key == dedupe_key)).first():
+        if events.event_by_dedupe_key(session, dedupe_key=dedupe_key):
             return Change(item)  # this very submission already moved it
         return Change(item, errors={"team": copy.ERR_SAME_TEAM})
     old_team, old_channel, old_ts = item.team_key, item.card_channel, item.card_ts

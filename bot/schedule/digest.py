@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.core import ids
 from bot.core.text import inert
@@ -17,10 +17,10 @@ from bot.services.frontline import Frontline
 from bot.slack import copy, schedule_views
 from bot.slack.schedule_views import Moved, TeamSummary
 from bot.slack.views import label, mention
-from storage import outbox
+from storage import events, items, outbox
 from storage.db import session_scope
 from storage.models import Item, ItemEvent
-from storage.values import ItemEventKind, ItemStatus, OutboxKind
+from storage.values import ItemEventKind, OutboxKind
 
 MOVES = (
     ItemEventKind.TAKEN,
@@ -85,23 +85,14 @@ def plan(fl: Frontline, now: datetime) -> DigestPlan:
 
     workspace = fl.workspace_id()  # a Slack call the first time: before any transaction
     with Session(fl.engine, expire_on_commit=False) as session:
-        open_items = list(session.exec(select(Item).where(Item.status == ItemStatus.OPEN)).all())
+        open_items = items.open_items(session)
         for item in open_items:
             if item.owner_id:
                 p = person(item.slack_team_id, item.owner_id)
                 p.owns_open = True
                 if item.due_at <= end_of_day:
                     p.due_today.append(item)
-        moved_rows = session.exec(
-            select(ItemEvent, Item)
-            .join(Item, col(Item.id) == col(ItemEvent.item_id))
-            .where(
-                ItemEvent.created_at >= since,
-                ItemEvent.created_at <= now,
-                col(ItemEvent.kind).in_(MOVES),
-            )
-            .order_by(col(ItemEvent.id))
-        ).all()
+        moved_rows = events.moves_between(session, since=since, until=now, kinds=MOVES)
         for event, item in moved_rows:
             if event.actor_id and event.actor_id == item.reporter_id:
                 continue

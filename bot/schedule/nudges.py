@@ -11,8 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, update
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.cards.workflow import record, refresh_card
 from bot.core import ids
@@ -20,10 +19,12 @@ from bot.core.config import Team
 from bot.schedule.clock import business_time_between, format_duration
 from bot.services.frontline import Frontline
 from bot.slack import copy, schedule_views
+from storage import items as item_repo
 from storage import outbox
-from storage.db import affected, session_scope
+from storage.db import session_scope
+from storage.items import DeadlineClaim
 from storage.models import Item
-from storage.values import ItemEventKind, ItemStatus, OutboxKind
+from storage.values import ItemEventKind, OutboxKind
 
 PAGE = 2000
 
@@ -53,24 +54,7 @@ def scan(session: Session, now: datetime, margin: timedelta, page: int = PAGE) -
     found: list[Item] = []
     after: tuple[datetime, int] | None = None
     while True:
-        stmt = select(Item).where(
-            col(Item.status) == ItemStatus.OPEN,
-            col(Item.due_at) <= now + margin,
-            or_(
-                col(Item.nudged_for_due_at).is_(None),
-                col(Item.nudged_for_due_at) != Item.due_at,
-                col(Item.escalated_for_due_at).is_(None),
-                col(Item.escalated_for_due_at) != Item.due_at,
-            ),
-        )
-        if after is not None:
-            stmt = stmt.where(
-                or_(
-                    col(Item.due_at) > after[0],
-                    and_(col(Item.due_at) == after[0], col(Item.id) > after[1]),
-                )
-            )
-        rows = list(session.exec(stmt.order_by(col(Item.due_at), col(Item.id)).limit(page)).all())
+        rows = item_repo.open_items_due(session, until=now + margin, after=after, limit=page)
         found += rows
         if len(rows) < page:
             return found
@@ -136,20 +120,8 @@ def describe(p: NudgePlan, now: datetime) -> list[str]:
     return lines
 
 
-def _claim(session: Session, item: Item, column: str) -> bool:
-    target = getattr(Item, column)
-    result = session.execute(
-        update(Item)
-        .where(
-            col(Item.id) == item.id,
-            col(Item.status) == ItemStatus.OPEN,
-            col(Item.due_at) == item.due_at,
-            or_(target.is_(None), target != item.due_at),
-        )
-        .values({column: item.due_at})
-        .execution_options(synchronize_session=False)
-    )
-    return affected(result) == 1
+def _claim(session: Session, item: Item, column: DeadlineClaim) -> bool:
+    return item_repo.claim_nudge(session, item_id=item.id, due_at=item.due_at, column=column)
 
 
 def _key(prefix: str, recipient: str, items: list[Item]) -> str:
@@ -172,7 +144,7 @@ def send(fl: Frontline, p: NudgePlan, now: datetime) -> tuple[int, int, list[int
             claimed = [i for i in group.items if _claim(session, i, "nudged_for_due_at")]
             if not claimed:
                 continue
-            fresh = [session.get(Item, i.id) for i in claimed]
+            fresh = [item_repo.get_item(session, item_id=i.id) for i in claimed]
             items = [i for i in fresh if i is not None]
             row = outbox.enqueue(
                 session,
@@ -205,7 +177,7 @@ def send(fl: Frontline, p: NudgePlan, now: datetime) -> tuple[int, int, list[int
         with session_scope(fl.engine) as session:
             if not _claim(session, item, "escalated_for_due_at"):
                 continue
-            current = session.get(Item, item.id)
+            current = item_repo.get_item(session, item_id=item.id)
             if current is None:
                 continue
             waited = format_duration(now - current.informed_at)

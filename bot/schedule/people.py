@@ -7,12 +7,11 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from bot.slack.gateway import SlackError, SlackGateway
 from storage.db import insert_once
 from storage.models import Person
 
@@ -21,9 +20,9 @@ TZ_TTL = timedelta(days=7)
 
 
 class People:
-    def __init__(self, engine: Engine, client: WebClient, now: Callable[[], datetime]) -> None:
+    def __init__(self, engine: Engine, slack: SlackGateway, now: Callable[[], datetime]) -> None:
         self.engine = engine
-        self.client = client
+        self.slack = slack
         self.now = now
 
     def _row(self, session: Session, team_id: str, user_id: str) -> Person:
@@ -52,11 +51,12 @@ class People:
             return row.tz
         tz = None
         try:
-            user = self.client.users_info(user=user_id).get("user") or {}
-            tz = user.get("tz")
+            tz = self.slack.user_info(user_id).get("tz")
             if tz:
                 ZoneInfo(tz)
-        except (SlackApiError, ZoneInfoNotFoundError, ValueError) as exc:
+        except (SlackError, ZoneInfoNotFoundError, ValueError) as exc:
+            if isinstance(exc, SlackError) and not exc.answered:
+                raise
             log.warning("no timezone for %s: %s", user_id, exc)
             tz = None
         if tz:

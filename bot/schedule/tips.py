@@ -7,14 +7,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.schedule.clock import BusinessCalendar
 from bot.schedule.tip_library import Tip
 from bot.slack import copy, schedule_views
-from storage import outbox
-from storage.db import insert_once, session_scope
-from storage.models import TipShown
+from storage import outbox, tips_shown
+from storage.db import session_scope
 from storage.values import OutboxKind
 
 EPOCH = date(2026, 1, 5)  # a Monday; working days are counted from here
@@ -45,21 +44,11 @@ def pick_for_channel(
     cal: BusinessCalendar,
 ) -> tuple[Tip, int, bool]:
     """(tip, cycle, already_recorded). Prefers the tip of the day; never repeats within a cycle."""
-    shown_today = session.exec(
-        select(TipShown).where(
-            TipShown.slack_team_id == team_id,
-            TipShown.channel == channel,
-            TipShown.day == day.isoformat(),
-        )
-    ).first()
+    shown_today = tips_shown.shown_on(session, team_id=team_id, channel=channel, day=day)
     by_id = {t.id: t for t in tips}
     if shown_today is not None and shown_today.tip_id in by_id:
         return by_id[shown_today.tip_id], shown_today.cycle, True
-    rows = session.exec(
-        select(TipShown)
-        .where(TipShown.slack_team_id == team_id, TipShown.channel == channel)
-        .order_by(col(TipShown.day))
-    ).all()
+    rows = tips_shown.shown_in_channel(session, team_id=team_id, channel=channel)
     cycle = max((r.cycle for r in rows), default=0)
     seen = {r.tip_id for r in rows if r.cycle == cycle}
     if all(t.id in seen for t in tips):
@@ -76,10 +65,9 @@ def record_shown(
     session: Session, team_id: str, channel: str, day: date, tip: Tip, cycle: int
 ) -> bool:
     """Claim (channel, day); False when another process already did."""
-    row = TipShown(
-        slack_team_id=team_id, channel=channel, day=day.isoformat(), tip_id=tip.id, cycle=cycle
+    return tips_shown.claim_day(
+        session, team_id=team_id, channel=channel, day=day, tip_id=tip.id, cycle=cycle
     )
-    return insert_once(session, row)
 
 
 @dataclass

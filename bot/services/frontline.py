@@ -8,8 +8,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import exc as db_errors
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
@@ -28,6 +26,7 @@ from bot.schedule.tip_library import Tip, load_builtin_tips, merge_tips
 from bot.schedule.tips import tip_of_the_day
 from bot.slack import copy, views
 from bot.slack.delivery import Delivery, SendReport
+from bot.slack.gateway import SlackError, SlackGateway
 from storage import intake, outbox
 from storage.db import session_scope
 from storage.models import Item
@@ -48,20 +47,22 @@ class Frontline:
         self,
         config: FrontlineConfig,
         engine: Engine,
-        client: WebClient,
+        slack: SlackGateway,
         *,
         now: Now = system_now,
         membership: Membership | None = None,
         after_ack_workers: int = 4,
-        send_client: WebClient | None = None,
+        send_slack: SlackGateway | None = None,
     ) -> None:
+        """slack: the gateway for reads and updates; send_slack: the outbox's (no blind retry
+        of a post), the same one when not given."""
         self.config = config
         self.engine = engine
-        self.client = client
+        self.slack = slack
         self.now = now
-        self.membership = membership or Membership(client)
-        self.delivery = Delivery(engine, send_client or client, config, now)
-        self.people = People(engine, client, now)
+        self.membership = membership or Membership(slack)
+        self.delivery = Delivery(engine, send_slack or slack, config, now)
+        self.people = People(engine, slack, now)
         # Slack calls that follow an ack run here, few at a time, so new acks keep the CPU.
         self._after_ack = ThreadPoolExecutor(
             max_workers=after_ack_workers, thread_name_prefix="after-ack"
@@ -95,9 +96,10 @@ class Frontline:
         """
         if self._workspace is None:
             try:
-                team = str(self.client.auth_test().get("team_id") or "")
-            except (SlackApiError, SlackClientError, OSError) as exc:
-                raise WorkspaceUnknown(str(exc).splitlines()[0][:200]) from None
+                team = str(self.slack.auth_test().get("team_id") or "")
+            except (SlackError, OSError) as exc:
+                text = exc.detail if isinstance(exc, SlackError) else str(exc)
+                raise WorkspaceUnknown(text.splitlines()[0][:200]) from None
             if not team:
                 raise WorkspaceUnknown("auth.test returned no team_id")
             self._workspace = team
@@ -268,9 +270,11 @@ class Frontline:
 
     def permalink(self, channel: str, ts: str) -> str | None:
         try:
-            return str(self.client.chat_getPermalink(channel=channel, message_ts=ts)["permalink"])
-        except SlackApiError as exc:
-            log.warning("no permalink for %s/%s: %s", channel, ts, exc.response.get("error"))
+            return self.slack.permalink(channel, ts)
+        except SlackError as exc:
+            if not exc.answered:  # no answer at all: the caller's failure to log
+                raise
+            log.warning("no permalink for %s/%s: %s", channel, ts, exc.error)
             return None
 
     def confirm_by_dm(self, captured: Captured) -> None:

@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
@@ -26,6 +24,7 @@ from sqlmodel import Session, col
 from bot.core.config import FrontlineConfig
 from bot.core.text import inert
 from bot.slack import copy, views
+from bot.slack.gateway import SlackError, SlackGateway
 from storage import outbox
 from storage.models import Item, ItemEvent, Outbox
 from storage.values import ItemEventKind, OutboxKind
@@ -79,12 +78,12 @@ class Delivery:
     def __init__(
         self,
         engine: Engine,
-        client: WebClient,
+        slack: SlackGateway,
         config: FrontlineConfig,
         now: Callable[[], datetime],
     ) -> None:
         self.engine = engine
-        self.client = client
+        self.slack = slack
         self.config = config
         self.now = now
         self._senders: dict[OutboxKind, Callable[[Session, Outbox], dict[str, Any]]] = {
@@ -150,7 +149,7 @@ class Delivery:
                 retry_at = None if row.attempts >= MAX_ATTEMPTS * 2 else now + wait
                 outbox.fail(session, row, now, f"waiting: {why}", retry_at)
                 return "skipped"
-            except (SlackApiError, SlackClientError, OSError) as exc:
+            except (SlackError, OSError) as exc:
                 session.rollback()
                 error = _describe(exc)
                 wait = max(backoff(row.attempts), _retry_after(exc))
@@ -186,21 +185,29 @@ class Delivery:
             raise ValueError(f"unknown outbox kind {row.kind}")
         return self._senders[OutboxKind(row.kind)](session, row)
 
-    def _post(self, row: Outbox, **kwargs: Any) -> dict[str, Any]:
+    def _post(
+        self,
+        row: Outbox,
+        *,
+        channel: str,
+        text: str,
+        blocks: Any = None,
+        thread_ts: str | None = None,
+    ) -> dict[str, Any]:
         """Post once: an earlier attempt whose answer was lost is looked up, not repeated."""
-        channel, thread_ts = kwargs["channel"], kwargs.get("thread_ts")
         if row.unsure_since is not None:
             found = self._find_posted(row, channel, thread_ts)
             if found is not None:
                 log.info("outbox %s (%s) was already in Slack: adopted it", row.key, row.kind)
                 return found
-        resp = self.client.chat_postMessage(
-            unfurl_links=False,
-            unfurl_media=False,
+        posted = self.slack.post_message(
+            channel=channel,
+            text=text,
+            blocks=blocks,
+            thread_ts=thread_ts,
             metadata={"event_type": METADATA_EVENT, "event_payload": {"key": row.key}},
-            **kwargs,
         )
-        return {"ts": resp["ts"], "channel": resp.get("channel") or channel}
+        return {"ts": posted.ts, "channel": posted.channel}
 
     def _find_posted(
         self, row: Outbox, channel: str, thread_ts: str | None
@@ -211,38 +218,29 @@ class Delivery:
         try:
             where = channel
             if channel[:1] in ("U", "W"):  # a DM sent to a user id: read the IM itself
-                where = self.client.conversations_open(users=channel)["channel"]["id"]
+                where = self.slack.open_dm(channel)
             cursor = None
             for _ in range(LOOKUP_PAGES):
-                args: dict[str, Any] = {
-                    "channel": where,
-                    "oldest": oldest,
-                    "include_all_metadata": True,
-                    "limit": LOOKUP_PAGE_SIZE,
-                }
-                if cursor:
-                    args["cursor"] = cursor
-                if thread_ts:
-                    page = self.client.conversations_replies(ts=thread_ts, **args)
-                else:
-                    page = self.client.conversations_history(**args)
-                for message in page.get("messages") or []:
+                page = self.slack.messages(
+                    where, oldest=oldest, limit=LOOKUP_PAGE_SIZE, cursor=cursor, thread_ts=thread_ts
+                )
+                for message in page.messages:
                     meta = message.get("metadata") or {}
                     payload = meta.get("event_payload") or {}
                     if meta.get("event_type") == METADATA_EVENT and payload.get("key") == row.key:
                         return {"ts": message["ts"], "channel": where, "adopted": True}
-                cursor = (page.get("response_metadata") or {}).get("next_cursor")
+                cursor = page.next_cursor
                 if not cursor:
                     break
-        except SlackApiError as exc:
-            if exc.response.get("error") not in UNREADABLE:
+        except SlackError as exc:
+            if not exc.answered or exc.error not in UNREADABLE:
                 raise
             log.warning(
                 "outbox %s (%s): cannot read %s to check for an earlier copy (%s); sending again",
                 row.key,
                 row.kind,
                 channel,
-                exc.response.get("error"),
+                exc.error,
             )
         return None
 
@@ -281,7 +279,7 @@ class Delivery:
         self._set_card(session, item, row, card_channel=posted_channel, card_ts=ts)
         outbox.finish(session, row, self.now(), result)  # one commit: card recorded, row sent
         try:
-            link = self.client.chat_getPermalink(channel=posted_channel, message_ts=ts)["permalink"]
+            link = self.slack.permalink(posted_channel, ts)
             self._set_card(session, item, row, card_permalink=link)
             session.commit()
             result["permalink"] = link
@@ -301,7 +299,7 @@ class Delivery:
         item = self._item(session, row)
         if not item.card_ts or not item.card_channel:
             return {"no_card_yet": True}  # the pending card post renders the latest state
-        self.client.chat_update(
+        self.slack.update_message(
             channel=item.card_channel,
             ts=item.card_ts,
             text=views.card_text(item),
@@ -309,9 +307,7 @@ class Delivery:
         )
         if not item.card_permalink:  # the first try failed: links in DMs and Home need it
             try:
-                link = self.client.chat_getPermalink(
-                    channel=item.card_channel, message_ts=item.card_ts
-                )["permalink"]
+                link = self.slack.permalink(item.card_channel, item.card_ts)
                 session.execute(
                     update(Item)
                     .where(col(Item.id) == item.id, col(Item.card_ts) == item.card_ts)
@@ -330,7 +326,7 @@ class Delivery:
         if item.moves == p.get("move") and not item.card_ts:
             raise Defer("new card not posted yet")
         ctx = self.card_context(item, moved_to=p["to_team"], moved_link=link)
-        self.client.chat_update(
+        self.slack.update_message(
             channel=p["channel"],
             ts=p["ts"],
             text=views.card_text(item),
@@ -410,30 +406,19 @@ def event_text(event: ItemEvent, config: FrontlineConfig) -> str:
 
 def _maybe_sent(exc: Exception) -> bool:
     """False only when Slack answered that it did not take the request."""
-    if isinstance(exc, SlackApiError):
-        status = getattr(exc.response, "status_code", 200)
-        return isinstance(status, int) and status >= 500
+    if isinstance(exc, SlackError):
+        return exc.maybe_sent
     return True  # a timeout or a dropped connection: the post may be in Slack
 
 
 def _retry_after(exc: Exception) -> timedelta:
     """Slack's Retry-After on a 429, so the next attempt waits as long as Slack asked."""
-    if not isinstance(exc, SlackApiError) or getattr(exc.response, "status_code", 0) != 429:
+    if not isinstance(exc, SlackError) or exc.retry_after is None:
         return timedelta(0)
-    headers = getattr(exc.response, "headers", None) or {}
-    value = next((v for k, v in headers.items() if k.lower() == "retry-after"), "1")
-    if isinstance(value, list):
-        value = value[0] if value else "1"
-    try:
-        return timedelta(seconds=max(1, int(str(value))))
-    except ValueError:
-        return timedelta(seconds=60)
+    return timedelta(seconds=exc.retry_after)
 
 
 def _describe(exc: Exception) -> str:
-    if isinstance(exc, SlackApiError):
-        resp = exc.response
-        status = getattr(resp, "status_code", "?")
-        error = resp.get("error") if hasattr(resp, "get") else None
-        return f"slack {status}: {error or 'error'}"
+    if isinstance(exc, SlackError):
+        return str(exc)
     return f"{type(exc).__name__}: {exc}"[:300]

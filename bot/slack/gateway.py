@@ -1,4 +1,9 @@
-"""The Web API clients: one base URL for every call.
+"""The Slack gateway: the few Web API calls the domain makes, behind one protocol.
+
+The domain depends on `SlackGateway` (plain data in and out, `SlackError` on failure) and never
+on slack_sdk; `WebGateway` is the real one, on slack_sdk's WebClient. Unit tests use a fake
+(tests/support/fake_gateway.py). Views (views.open, views.publish) are not here: the listeners
+call them with Bolt's client, inside the request that carries the trigger.
 
 Two clients, because retries are only safe where a repeat cannot double a message:
 - `make_client` (reads, updates, views): waits out 429s and retries dropped connections.
@@ -10,9 +15,13 @@ Two clients, because retries are only safe where a repeat cannot double a messag
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -21,6 +30,246 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 SEND_TIMEOUT_SECONDS = 10
 SHORT_RETRY_AFTER_SECONDS = 5
+MEMBERS_PAGE_SIZE = 1000
+
+
+class SlackError(Exception):
+    """A Web API call failed.
+
+    error: Slack's error code ("channel_not_found"), or, when Slack did not answer, the name of
+    the failure ("TimeoutError", "URLError"). status: the HTTP status of Slack's answer, None
+    when there was none. retry_after: the seconds Slack asked us to wait (a 429), else None.
+    maybe_sent: the request may have taken effect (no answer, or a 5xx); False only when Slack
+    answered that it did not take it. detail: the failure as the client worded it.
+    str(): one short line for logs and the outbox ("slack 404: channel_not_found").
+    """
+
+    def __init__(
+        self,
+        error: str,
+        *,
+        status: int | None = None,
+        retry_after: float | None = None,
+        maybe_sent: bool,
+        detail: str = "",
+    ) -> None:
+        self.error = error
+        self.status = status
+        self.retry_after = retry_after
+        self.maybe_sent = maybe_sent
+        self.detail = detail or error
+        if status is None:
+            summary = f"{error}: {detail}"[:300]
+        else:
+            summary = f"slack {status}: {error or 'error'}"
+        super().__init__(summary)
+
+    @property
+    def answered(self) -> bool:
+        """Slack answered (with an error); False for a timeout or a dropped connection."""
+        return self.status is not None
+
+
+@dataclass(frozen=True)
+class Posted:
+    """Where a posted message landed (a DM to a user id lands in the IM's channel)."""
+
+    channel: str
+    ts: str
+
+
+@dataclass(frozen=True)
+class MessagePage:
+    """One page of a conversation's messages (with their metadata), and the next page's cursor."""
+
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    next_cursor: str | None = None
+
+
+class SlackGateway(Protocol):
+    """The Web API operations the domain uses. Every failure is a `SlackError`."""
+
+    def post_message(
+        self,
+        *,
+        channel: str,
+        text: str,
+        blocks: Sequence[Any] | None = None,
+        thread_ts: str | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> Posted:
+        """chat.postMessage, never unfurled. channel may be a user id (the app's DM)."""
+        ...
+
+    def update_message(
+        self, *, channel: str, ts: str, text: str, blocks: Sequence[Any] | None = None
+    ) -> None:
+        """chat.update"""
+        ...
+
+    def permalink(self, channel: str, ts: str) -> str:
+        """chat.getPermalink"""
+        ...
+
+    def channel_members(self, channel: str) -> list[str]:
+        """conversations.members, every page."""
+        ...
+
+    def open_dm(self, user: str) -> str:
+        """conversations.open: the id of the app's IM with a user."""
+        ...
+
+    def messages(
+        self,
+        channel: str,
+        *,
+        oldest: str,
+        limit: int,
+        cursor: str | None = None,
+        thread_ts: str | None = None,
+    ) -> MessagePage:
+        """conversations.history, or conversations.replies for a thread, metadata included."""
+        ...
+
+    def user_info(self, user: str) -> dict[str, Any]:
+        """users.info: the user object ({} when Slack sends none)."""
+        ...
+
+    def auth_test(self) -> dict[str, Any]:
+        """auth.test: who this token is (team_id, user_id, …)."""
+        ...
+
+
+# --- the real gateway, on slack_sdk ------------------------------------------------------------
+def _retry_after(exc: SlackApiError) -> float | None:
+    """Slack's Retry-After on a 429, in seconds (at least 1; 60 when unreadable)."""
+    if getattr(exc.response, "status_code", 0) != 429:
+        return None
+    headers = getattr(exc.response, "headers", None) or {}
+    value = next((v for k, v in headers.items() if k.lower() == "retry-after"), "1")
+    if isinstance(value, list):
+        value = value[0] if value else "1"
+    try:
+        return float(max(1, int(str(value))))
+    except ValueError:
+        return 60.0
+
+
+def _slack_error(exc: Exception) -> SlackError:
+    """The domain's view of a slack_sdk failure (or of the socket under it)."""
+    if isinstance(exc, SlackApiError):
+        resp = exc.response
+        status = getattr(resp, "status_code", 200)
+        error = resp.get("error") if hasattr(resp, "get") else None
+        return SlackError(
+            str(error or ""),
+            status=status if isinstance(status, int) else 200,
+            retry_after=_retry_after(exc),
+            maybe_sent=isinstance(status, int) and status >= 500,
+            detail=str(exc),
+        )
+    return SlackError(type(exc).__name__, maybe_sent=True, detail=str(exc))
+
+
+@contextmanager
+def _as_slack_errors() -> Iterator[None]:
+    try:
+        yield
+    except (SlackApiError, SlackClientError, OSError) as exc:
+        raise _slack_error(exc) from exc
+
+
+class WebGateway:
+    """`SlackGateway` on a WebClient (`make_client` or, for the outbox, `make_send_client`)."""
+
+    def __init__(self, client: WebClient) -> None:
+        self.client = client
+
+    def post_message(
+        self,
+        *,
+        channel: str,
+        text: str,
+        blocks: Sequence[Any] | None = None,
+        thread_ts: str | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> Posted:
+        extra: dict[str, Any] = {"thread_ts": thread_ts} if thread_ts else {}
+        with _as_slack_errors():
+            resp = self.client.chat_postMessage(
+                unfurl_links=False,
+                unfurl_media=False,
+                metadata=metadata,
+                channel=channel,
+                text=text,
+                blocks=blocks,
+                **extra,
+            )
+        return Posted(channel=resp.get("channel") or channel, ts=resp["ts"])
+
+    def update_message(
+        self, *, channel: str, ts: str, text: str, blocks: Sequence[Any] | None = None
+    ) -> None:
+        with _as_slack_errors():
+            self.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
+
+    def permalink(self, channel: str, ts: str) -> str:
+        with _as_slack_errors():
+            return str(self.client.chat_getPermalink(channel=channel, message_ts=ts)["permalink"])
+
+    def channel_members(self, channel: str) -> list[str]:
+        members: list[str] = []
+        cursor = None
+        with _as_slack_errors():
+            while True:
+                resp = self.client.conversations_members(
+                    channel=channel, limit=MEMBERS_PAGE_SIZE, cursor=cursor
+                )
+                members.extend(resp.get("members", []))
+                cursor = (resp.get("response_metadata") or {}).get("next_cursor")
+                if not cursor:
+                    return members
+
+    def open_dm(self, user: str) -> str:
+        with _as_slack_errors():
+            return str(self.client.conversations_open(users=user)["channel"]["id"])
+
+    def messages(
+        self,
+        channel: str,
+        *,
+        oldest: str,
+        limit: int,
+        cursor: str | None = None,
+        thread_ts: str | None = None,
+    ) -> MessagePage:
+        args: dict[str, Any] = {
+            "channel": channel,
+            "oldest": oldest,
+            "include_all_metadata": True,
+            "limit": limit,
+        }
+        if cursor:
+            args["cursor"] = cursor
+        with _as_slack_errors():
+            if thread_ts:
+                page = self.client.conversations_replies(ts=thread_ts, **args)
+            else:
+                page = self.client.conversations_history(**args)
+        return MessagePage(
+            messages=list(page.get("messages") or []),
+            next_cursor=(page.get("response_metadata") or {}).get("next_cursor") or None,
+        )
+
+    def user_info(self, user: str) -> dict[str, Any]:
+        with _as_slack_errors():
+            found = self.client.users_info(user=user).get("user") or {}
+        return dict(found)
+
+    def auth_test(self) -> dict[str, Any]:
+        with _as_slack_errors():
+            data = self.client.auth_test().data
+        return dict(data) if isinstance(data, dict) else {}
 
 
 class ShortRateLimitRetryHandler(RateLimitErrorRetryHandler):

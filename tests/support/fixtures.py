@@ -14,6 +14,9 @@ from typing import Any
 
 import pytest
 import yaml
+from sqlalchemy import event
+from sqlalchemy.pool import StaticPool
+from sqlmodel import Session, SQLModel, create_engine
 
 from tests.support.app import Running, start_app
 from tests.support.fake_slack import FakeSlack
@@ -26,6 +29,31 @@ _names = itertools.count(1)
 @pytest.fixture
 def clock() -> Clock:
     return Clock()
+
+
+@pytest.fixture
+def memory_session() -> Iterator[Session]:
+    """A session on a fresh in-memory SQLite with every table, for repository unit tests.
+
+    Real transactions as in storage.db.make_engine (the driver in autocommit, BEGIN emitted by
+    SQLAlchemy), so the savepoints behind claims roll back the way they do in the app.
+    """
+    engine = create_engine(
+        "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
+    )
+
+    @event.listens_for(engine, "connect")
+    def _autocommit_driver(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+    SQLModel.metadata.create_all(engine)
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+    engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,104 @@
+"""Queries on the item table: lookups, the row lock for an action, the nudge scan and its claims.
+
+Keyword-only arguments after the session; none of these commit, the caller's unit of work does.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy import and_, or_, update
+from sqlmodel import Session, col, select
+
+from storage.db import affected, insert_once
+from storage.models import Item
+from storage.values import ItemStatus
+
+# The two per-deadline claims an open item carries: the owner was nudged, the leads were told.
+DeadlineClaim = Literal["nudged_for_due_at", "escalated_for_due_at"]
+
+
+def get_item(session: Session, *, item_id: int | None) -> Item | None:
+    """The item as this session sees it now (after a claim, for the fresh row to render)."""
+    if item_id is None:
+        return None
+    return session.get(Item, item_id)
+
+
+def get_item_by_client_key(session: Session, *, client_key: str) -> Item | None:
+    """The item one capture request stored: a retried request finds it instead of a duplicate."""
+    return session.exec(select(Item).where(Item.client_key == client_key)).first()
+
+
+def insert_item(session: Session, *, item: Item) -> bool:
+    """Insert a new item; False when its client_key is already stored (a racing retry won)."""
+    return insert_once(session, item)
+
+
+def lock_item(session: Session, *, item_id: int, team_id: str) -> Item | None:
+    """The item in this workspace, row-locked (PostgreSQL) so concurrent actions queue on it.
+
+    The team id is part of the lookup so one workspace can never act on another's item.
+    """
+    return session.exec(
+        select(Item).where(Item.id == item_id, Item.slack_team_id == team_id).with_for_update()
+    ).first()
+
+
+def open_items(session: Session) -> list[Item]:
+    """Every open item, for the digest (due today, per-team summaries)."""
+    return list(session.exec(select(Item).where(Item.status == ItemStatus.OPEN)).all())
+
+
+def open_items_due(
+    session: Session, *, until: datetime, after: tuple[datetime, int] | None, limit: int
+) -> list[Item]:
+    """One keyset page of open items due by `until` that still need a nudge or an escalation.
+
+    An index range scan on (status, due_at, id) ordered by (due_at, id); `after` is the last
+    (due_at, id) of the previous page, so a large overdue backlog never hides items that fall
+    due later. Items already nudged and escalated for their current deadline stay out in SQL.
+    """
+    stmt = select(Item).where(
+        col(Item.status) == ItemStatus.OPEN,
+        col(Item.due_at) <= until,
+        or_(
+            col(Item.nudged_for_due_at).is_(None),
+            col(Item.nudged_for_due_at) != Item.due_at,
+            col(Item.escalated_for_due_at).is_(None),
+            col(Item.escalated_for_due_at) != Item.due_at,
+        ),
+    )
+    if after is not None:
+        stmt = stmt.where(
+            or_(
+                col(Item.due_at) > after[0],
+                and_(col(Item.due_at) == after[0], col(Item.id) > after[1]),
+            )
+        )
+    return list(session.exec(stmt.order_by(col(Item.due_at), col(Item.id)).limit(limit)).all())
+
+
+def claim_nudge(
+    session: Session, *, item_id: int | None, due_at: datetime, column: DeadlineClaim
+) -> bool:
+    """Mark the item nudged (or escalated) for this deadline; False when it is not ours to send.
+
+    One conditional UPDATE: it only matches while the item is open, still due at `due_at` and
+    not yet claimed for that deadline, so of two processes exactly one wins, and a deadline
+    that moved meanwhile (an update, a snooze) is left to the next run.
+    """
+    target = col(getattr(Item, column))
+    result = session.execute(
+        update(Item)
+        .where(
+            col(Item.id) == item_id,
+            col(Item.status) == ItemStatus.OPEN,
+            col(Item.due_at) == due_at,
+            or_(target.is_(None), target != due_at),
+        )
+        .values({column: due_at})
+        .execution_options(synchronize_session=False)
+    )
+    return affected(result) == 1

@@ -1,0 +1,33 @@
+"""A fresh in-memory SQLite engine with every table, for unit tests of code that takes an Engine.
+
+One connection shared by every session (StaticPool: in-memory SQLite lives in its connection),
+with real transactions as in storage.db.make_engine (the driver in autocommit, BEGIN emitted
+by SQLAlchemy), so claims and savepoints behave as they do in the app.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.pool import StaticPool
+from sqlmodel import SQLModel, create_engine
+
+
+def memory_engine() -> Engine:
+    engine = create_engine(
+        "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
+    )
+
+    @event.listens_for(engine, "connect")
+    def _autocommit_driver(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+        dbapi_conn.execute("PRAGMA foreign_keys=ON")
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+    SQLModel.metadata.create_all(engine)
+    return engine
