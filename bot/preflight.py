@@ -1,6 +1,6 @@
 """Checks before start: can we reach the database and Slack, and listen on the port?
 
-Each check answers with one line the admin can act on (from bot/slack/copy.py), or None. The CLI runs
+Each check answers with one line the admin can act on (from bot/slack/copy/), or None. The CLI runs
 them all and reports every problem at once, so one run shows everything to fix.
 """
 

@@ -11,7 +11,6 @@ from slack_sdk import WebClient
 
 from bot.cards.workflow import Change
 from bot.core import ids
-from bot.core.items import is_open
 from bot.services.frontline import Frontline
 from bot.slack import views
 from handlers.guard import tells_when_db_down
@@ -31,7 +30,7 @@ def register(app: App, fl: Frontline) -> None:
     @tells_when_db_down
     def take(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         ack()
-        change: Change = fl.take(
+        change: Change = fl.cards.take(
             team_id(body), user_id(body), ids.parse_item_ref(action_value(body))
         )
         tell(respond, change.message)
@@ -41,17 +40,11 @@ def register(app: App, fl: Frontline) -> None:
         @tells_when_db_down
         def open_modal(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
             ack()
-            item = fl.get_item(team_id(body), action_value(body))
-            if item is None:
-                tell(respond, fl.not_found(action_value(body)))
+            opening = fl.cards.opening(team_id(body), user_id(body), action_value(body))
+            if opening.item is None or opening.message:
+                tell(respond, opening.message)
                 return
-            if not fl.may_act(item, user_id(body)):
-                tell(respond, fl.refusal(item))
-                return
-            if not is_open(item):
-                tell(respond, fl.already_closed(item))
-                return
-            client.views_open(trigger_id=body["trigger_id"], view=build(item))
+            client.views_open(trigger_id=body["trigger_id"], view=build(opening.item))
 
         return open_modal
 
@@ -68,18 +61,16 @@ def register(app: App, fl: Frontline) -> None:
         ref, _, choice = action_value(body).partition("|")
         item_id = ids.parse_item_ref(ref)
         if choice == "pick":
-            item = fl.get_item(team_id(body), item_id)
-            if item is None:
-                tell(respond, fl.not_found(ref))
-            elif not fl.may_act(item, user_id(body)):
-                tell(respond, fl.refusal(item))
+            opening = fl.cards.opening(team_id(body), user_id(body), ref, open_only=False)
+            if opening.item is None or opening.message:
+                tell(respond, opening.message)
             else:
                 client.views_open(
-                    trigger_id=body["trigger_id"], view=views.snooze_modal(item, fl.now())
+                    trigger_id=body["trigger_id"], view=views.snooze_modal(opening.item, fl.now())
                 )
             return
         action_ts = (body.get("actions") or [{}])[0].get("action_ts", "")
-        change = fl.snooze(
+        change = fl.cards.snooze(
             team_id(body),
             user_id(body),
             item_id,

@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.capture.intake import Captured, CaptureRefused
+from bot.capture.intake import Captured
 from bot.core import ids
 from bot.core.text import is_blank
 from bot.services.frontline import Frontline
@@ -35,43 +35,37 @@ def register(app: App, fl: Frontline) -> None:
                 ack(**views.ephemeral(copy.SOMETHING_WENT_WRONG))
             return
         if word in ("help", "?"):
-            ack(**views.ephemeral(fl.help_text()))
+            ack(**views.ephemeral(fl.home.help_text()))
             return
         page = re.fullmatch(r"teams(?:\s+(\d{1,3}))?", word)  # "teams 2": the second page
         if page:
-            ack(**fl.teams_reply(int(page.group(1) or 1)))
+            ack(**fl.home.teams_reply(int(page.group(1) or 1)))
             return
         if word == "tip":
-            ack(**views.ephemeral(fl.tip_today_text()))
+            ack(**views.ephemeral(fl.home.tip_today_text()))
             return
         if word in ("digest on", "digest off"):
             on = word == "digest on"
-            ack(**views.ephemeral(fl.set_digest(team_id(body), user_id(body), on)))
+            ack(**views.ephemeral(fl.home.set_digest(team_id(body), user_id(body), on)))
             return
         if word == "digest":  # anything longer is feedback ("digest emails fail for Acme")
             ack(**views.ephemeral(copy.DIGEST_USAGE))
             return
-        try:
-            draft = fl.parse_command(text)
-        except CaptureRefused as refused:
-            ack(**views.ephemeral(str(refused)))
-            return
-        captured = fl.capture(
-            draft,
+        result = fl.capture.capture_command(
+            text,
             team_id=team_id(body),
             user_id=user_id(body),
             client_key=f"cmd:{body.get('trigger_id') or body.get('response_url')}",
         )
-        ack(**views.ephemeral(fl.capture_ack_text(captured)))
-        fl.after_ack(tell_where_it_went, fl, captured, respond)
+        ack(**views.ephemeral(result.text))
+        if result.captured is not None:
+            fl.after_ack(tell_where_it_went, fl, result.captured, respond)
 
 
 def tell_where_it_went(fl: Frontline, captured: Captured, respond: Respond) -> None:
     """Post the card, then tell the agent where it is (or, honestly, that it is pending)."""
-    fl.deliver(captured.outbox_ids)
-    message = fl.where_it_went(captured)
-    head = fl.capture_ack_text(captured)
+    text = fl.capture.tell_where_it_went(captured)
     try:
-        respond(replace_original=True, **views.ephemeral(f"{head}\n{message}"))
+        respond(replace_original=True, **views.ephemeral(text))
     except Exception:
         log.warning("could not answer %s through response_url", captured.ref)

@@ -16,4 +16,4 @@ def register(app: App, fl: Frontline) -> None:
         if event.get("tab", "home") != "home":
             return
         user = event["user"]
-        client.views_publish(user_id=user, view=fl.home(body.get("team_id", ""), user))
+        client.views_publish(user_id=user, view=fl.home.home(body.get("team_id", ""), user))

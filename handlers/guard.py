@@ -16,7 +16,7 @@ from slack_bolt import App, BoltResponse, Respond
 from slack_sdk import WebClient
 
 from bot.core import ids
-from bot.services.frontline import Frontline
+from bot.services.frontline import Frontline, is_outage
 from bot.slack import copy, views
 from handlers.payload import team_id
 
@@ -44,9 +44,9 @@ def register(app: App, fl: Frontline) -> None:
         """Slack retries an event it thinks we missed; the first delivery already did the work."""
         if body.get("type") == "event_callback" and body.get("event_id"):
             try:
-                first = fl.first_delivery(str(body["event_id"]), team_id(body))
+                first = fl.workspace.first_delivery(str(body["event_id"]), team_id(body))
             except Exception as error:
-                if not fl.is_outage(error):
+                if not is_outage(error):
                     raise
                 log.warning("database unavailable; Slack will send the event again later")
                 return BoltResponse(status=503, body="")
@@ -64,7 +64,7 @@ def register(app: App, fl: Frontline) -> None:
         client: WebClient,
         respond: Respond | None,
     ) -> BoltResponse | None:
-        if not fl.is_outage(error):
+        if not is_outage(error):
             log.exception("a Slack listener failed", exc_info=error)
             return None
         log.warning("database unavailable: %s", str(error).splitlines()[0][:200])
@@ -85,7 +85,7 @@ def tells_when_db_down(listener: Callable[..., None]) -> Callable[..., None]:
             listener(**kwargs)
         except Exception as error:
             ack = kwargs.get("ack")
-            if ack is None or ack.response is None or not Frontline.is_outage(error):
+            if ack is None or ack.response is None or not is_outage(error):
                 raise
             log.warning("database unavailable: %s", str(error).splitlines()[0][:200])
             tell_outage(kwargs.get("body") or {}, kwargs.get("client"), kwargs.get("respond"))

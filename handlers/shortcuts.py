@@ -23,7 +23,7 @@ def register(app: App, fl: Frontline) -> None:
     def from_message(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
         message = body.get("message") or {}
-        draft = fl.message_draft(
+        draft = fl.capture.message_draft(
             message.get("text") or "",
             channel=(body.get("channel") or {}).get("id"),
             ts=message.get("ts") or body.get("message_ts"),

@@ -8,7 +8,6 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot.capture.intake import Captured
 from bot.cards.workflow import Change
 from bot.core import ids
 from bot.services.frontline import Frontline
@@ -51,7 +50,7 @@ def register(app: App, fl: Frontline) -> None:
     def capture(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         meta = metadata(view)
         picked = state_value(view, ids.BLOCK_TEAM, "team") or None
-        draft = fl.form_draft(
+        result = fl.capture.capture_form(
             {
                 "summary": state_value(view, ids.BLOCK_SUMMARY, "summary"),
                 "details": state_value(view, ids.BLOCK_DETAILS, "details"),
@@ -62,28 +61,21 @@ def register(app: App, fl: Frontline) -> None:
             team_key=picked,
             team_id=team_id(body),
             user_id=user_id(body),
+            client_key=f"view:{view['id']}",
             long_message_id=meta.get("long_message"),
         )
-        errors = fl.validate(draft)
-        if errors:
-            ack(response_action="errors", errors=block_errors(errors))
+        if result.errors or result.captured is None:
+            ack(response_action="errors", errors=block_errors(result.errors))
             return
-        captured = fl.capture(
-            draft,
-            team_id=team_id(body),
-            user_id=user_id(body),
-            client_key=f"view:{view['id']}",
-            picked=picked is not None,
-        )
         ack(
             response_action="update",
-            view=views.notice_modal(copy.CAPTURE_MODAL_TITLE, fl.capture_done_text(captured)),
+            view=views.notice_modal(copy.CAPTURE_MODAL_TITLE, result.text),
         )
-        fl.after_ack(finish_capture, fl, captured, meta)
+        fl.after_ack(fl.capture.finish_form, result.captured, meta.get("channel"), meta.get("ts"))
 
     @app.view(ids.VIEW_CUSTOMER_UPDATE)
     def customer_update(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        change = fl.customer_updated(
+        change = fl.cards.customer_updated(
             team_id(body),
             user_id(body),
             metadata(view).get("item"),
@@ -95,7 +87,7 @@ def register(app: App, fl: Frontline) -> None:
 
     @app.view(ids.VIEW_REASSIGN)
     def reassign(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        change = fl.reassign(
+        change = fl.cards.reassign(
             team_id(body),
             user_id(body),
             metadata(view).get("item"),
@@ -108,7 +100,7 @@ def register(app: App, fl: Frontline) -> None:
 
     @app.view(ids.VIEW_RESOLUTION)
     def resolution(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        change = fl.resolve(
+        change = fl.cards.resolve(
             team_id(body),
             user_id(body),
             metadata(view).get("item"),
@@ -123,7 +115,7 @@ def register(app: App, fl: Frontline) -> None:
     def snooze_until(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         raw = state_value(view, ids.BLOCK_SNOOZE_AT, "until")
         until = datetime.fromtimestamp(int(raw), tz=UTC) if raw.isdigit() else None
-        change = fl.snooze(
+        change = fl.cards.snooze(
             team_id(body),
             user_id(body),
             metadata(view).get("item"),
@@ -139,11 +131,3 @@ def register(app: App, fl: Frontline) -> None:
             view=views.notice_modal(copy.SNOOZE_TITLE, change.message or copy.SNOOZE_TITLE),
         )
         fl.deliver(change.outbox_ids)
-
-
-def finish_capture(fl: Frontline, captured: Captured, meta: dict[str, Any]) -> None:
-    """Keep the conversation's permalink, post the card, DM the agent the link."""
-    if meta.get("channel") and meta.get("ts"):
-        fl.attach_source(captured, meta["channel"], meta["ts"])
-    fl.deliver(captured.outbox_ids)
-    fl.confirm_by_dm(captured)

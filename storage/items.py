@@ -6,13 +6,13 @@ Keyword-only arguments after the session; none of these commit, the caller's uni
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import and_, or_, update
 from sqlmodel import Session, col, select
 
 from storage.db import affected, insert_once
-from storage.models import Item
+from storage.models import Item, ItemEvent, Outbox
 from storage.values import ItemStatus
 
 # The two per-deadline claims an open item carries: the owner was nudged, the leads were told.
@@ -99,6 +99,67 @@ def claim_nudge(
             or_(target.is_(None), target != due_at),
         )
         .values({column: due_at})
+        .execution_options(synchronize_session=False)
+    )
+    return affected(result) == 1
+
+
+# --- for delivery: the reads a send renders from, and where the item's card was posted -------
+
+
+def get_item_event(session: Session, *, event_id: int | None) -> ItemEvent | None:
+    """One event of an item's history, for the thread note that tells the card about it."""
+    if event_id is None:
+        return None
+    return session.get(ItemEvent, event_id)
+
+
+def get_outbox_row(session: Session, *, row_id: int) -> Outbox | None:
+    """One outbox row as stored now (for the admin's status and due listings).
+
+    Kept here beside the other delivery reads; storage.outbox would be its natural home.
+    """
+    return session.get(Outbox, row_id)
+
+
+def record_card(
+    session: Session, *, item_id: int | None, move: int, card_channel: str, card_ts: str
+) -> bool:
+    """Where the card for this move was posted; False when the item moved on meanwhile.
+
+    Conditioned on `moves`, so a card that got out late never overwrites the newer card of a
+    later move (that card's own row records it).
+    """
+    return _set_card_for_move(
+        session, item_id=item_id, move=move, card_channel=card_channel, card_ts=card_ts
+    )
+
+
+def record_card_permalink(
+    session: Session, *, item_id: int | None, move: int, permalink: str
+) -> bool:
+    """The link to this move's card; False when the item moved on (the link is a stale card's)."""
+    return _set_card_for_move(session, item_id=item_id, move=move, card_permalink=permalink)
+
+
+def record_permalink_for_card(
+    session: Session, *, item_id: int | None, card_ts: str, permalink: str
+) -> bool:
+    """The link to the card posted at `card_ts`, found late; False when another card replaced it."""
+    result = session.execute(
+        update(Item)
+        .where(col(Item.id) == item_id, col(Item.card_ts) == card_ts)
+        .values(card_permalink=permalink)
+        .execution_options(synchronize_session=False)
+    )
+    return affected(result) == 1
+
+
+def _set_card_for_move(session: Session, *, item_id: int | None, move: int, **values: Any) -> bool:
+    result = session.execute(
+        update(Item)
+        .where(col(Item.id) == item_id, col(Item.moves) == move)
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
     return affected(result) == 1

@@ -2,7 +2,7 @@
 
 Each member is the very string stored in its column and sent in Slack payloads (a StrEnum
 member is a str, equal to and hashing like its value), so the columns stay plain strings and
-rows written before these enums existed read the same. Labels for people live in bot/slack/copy.py,
+rows written before these enums existed read the same. Labels for people live in bot/slack/copy/,
 keyed by these members; the domain imports them from here, since storage must not import bot.
 """
 
@@ -52,7 +52,7 @@ class ItemEventKind(StrEnum):
     SNOOZED = "snoozed"
     NUDGED = "nudged"
     ESCALATED = "escalated"
-    # Has a thread line in bot/slack/copy.py, but nothing records it yet.
+    # Has a thread line in bot/slack/copy/, but nothing records it yet.
     ARRIVED = "arrived"
 
 

@@ -70,7 +70,7 @@ def plan(fl: Frontline, now: datetime) -> NudgePlan:
     groups: dict[str, NudgeGroup] = {}
     zones: dict[tuple[str, str], str] = {}
     for item in due:
-        team = fl.team_of(item)
+        team = fl.cards.team_of(item)
         if item.snoozed_until == item.due_at and now < item.due_at:
             continue  # the owner promised an update by then: no warning before the promise is due
         if item.nudged_for_due_at != item.due_at:

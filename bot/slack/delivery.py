@@ -17,15 +17,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from bot.core.config import FrontlineConfig
 from bot.core.text import inert
 from bot.slack import copy, views
 from bot.slack.gateway import SlackError, SlackGateway
-from storage import outbox
+from storage import items, outbox
+from storage.engine import Engine
 from storage.models import Item, ItemEvent, Outbox
 from storage.values import ItemEventKind, OutboxKind
 
@@ -128,11 +127,12 @@ class Delivery:
     def due(self, limit: int = 500) -> list[Outbox]:
         with Session(self.engine, expire_on_commit=False) as session:
             ids = outbox.due_ids(session, self.now(), limit)
-            return [r for r in (session.get(Outbox, i) for i in ids) if r is not None]
+            rows = (items.get_outbox_row(session, row_id=i) for i in ids)
+            return [r for r in rows if r is not None]
 
     def status(self, row_id: int) -> Outbox | None:
         with Session(self.engine, expire_on_commit=False) as session:
-            return session.get(Outbox, row_id)
+            return items.get_outbox_row(session, row_id=row_id)
 
     # --- internals ------------------------------------------------------------------------------
     def _send_one(self, row_id: int) -> str:
@@ -246,7 +246,7 @@ class Delivery:
 
     def _item(self, session: Session, row: Outbox) -> Item:
         """Read the item and end the read transaction: no connection is held during Slack calls."""
-        item = session.get(Item, row.item_id)
+        item = items.get_item(session, item_id=row.item_id)
         if item is None:
             raise ValueError(f"item {row.item_id} is gone")
         session.refresh(item)
@@ -276,24 +276,19 @@ class Delivery:
         result = {"channel": posted_channel, "ts": ts, "permalink": None}
         # Record the card at once and mark the row sent: from here on, no failure may lead to
         # a second card. A missing permalink only costs the "open the card" links.
-        self._set_card(session, item, row, card_channel=posted_channel, card_ts=ts)
+        move = row.payload.get("move", 0)
+        items.record_card(
+            session, item_id=item.id, move=move, card_channel=posted_channel, card_ts=ts
+        )
         outbox.finish(session, row, self.now(), result)  # one commit: card recorded, row sent
         try:
             link = self.slack.permalink(posted_channel, ts)
-            self._set_card(session, item, row, card_permalink=link)
+            items.record_card_permalink(session, item_id=item.id, move=move, permalink=link)
             session.commit()
             result["permalink"] = link
         except Exception as exc:
             log.warning("no permalink for %s: %s", row.key, _describe(exc))
         return {**result, FINISHED: True}
-
-    def _set_card(self, session: Session, item: Item, row: Outbox, **values: Any) -> None:
-        session.execute(
-            update(Item)
-            .where(col(Item.id) == item.id, col(Item.moves) == row.payload.get("move", 0))
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
 
     def _send_card_refresh(self, session: Session, row: Outbox) -> dict[str, Any]:
         item = self._item(session, row)
@@ -308,11 +303,8 @@ class Delivery:
         if not item.card_permalink:  # the first try failed: links in DMs and Home need it
             try:
                 link = self.slack.permalink(item.card_channel, item.card_ts)
-                session.execute(
-                    update(Item)
-                    .where(col(Item.id) == item.id, col(Item.card_ts) == item.card_ts)
-                    .values(card_permalink=link)
-                    .execution_options(synchronize_session=False)
+                items.record_permalink_for_card(
+                    session, item_id=item.id, card_ts=item.card_ts, permalink=link
                 )
                 session.commit()
             except Exception as exc:
@@ -338,7 +330,7 @@ class Delivery:
         item = self._item(session, row)
         if not item.card_ts or not item.card_channel:
             raise Defer("card not posted yet")
-        event = session.get(ItemEvent, row.payload["event_id"])
+        event = items.get_item_event(session, event_id=row.payload["event_id"])
         session.commit()
         if event is None:
             raise ValueError("event is gone")

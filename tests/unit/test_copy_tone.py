@@ -1,8 +1,9 @@
-"""Every sentence in bot/slack/copy.py keeps the tone the service texts ask for, where a machine can tell.
+"""Every sentence in the bot/slack/copy/ package keeps the tone the service texts ask for, where a machine can tell.
 
-The collector reads every string the module can produce: each str constant, each label in a
-dict, and each function called with sample arguments (both branches of every bool and optional
-argument). The rules are the mechanical part of the tone: apologies with no "if" or "but", no
+The collector reads every string each module of the package can produce: each str constant, each
+label in a dict, and each function called with sample arguments (both branches of every bool and
+optional argument). It walks the package's modules themselves, not the names the package
+re-exports, and checks that every module was read and every name is re-exported. The rules are the mechanical part of the tone: apologies with no "if" or "but", no
 "but" that takes back what came before, no absolute "never/always" rules, no blame words, no
 internal numbers or config files in what agents read (the admin section may name frontline.yml).
 """
@@ -10,8 +11,10 @@ internal numbers or config files in what agents read (the admin section may name
 from __future__ import annotations
 
 import ast
+import importlib
 import inspect
 import itertools
+import pkgutil
 import re
 import types
 import typing
@@ -28,11 +31,49 @@ from bot.schedule.tip_library import load_builtin_tips
 from bot.slack import copy
 from tests.support.world import CONFIG
 
-COPY_SOURCE = Path(copy.__file__).read_text(encoding="utf-8")
+COPY_DIR = Path(copy.__file__).parent
 SAMPLE_TEXT = "Acme"  # no digits, so any digit in a reason comes from the sentence itself
 
 
 ADMIN_SECTIONS = re.compile(r"# --- (admin|operator)\b")
+
+
+def _copy_modules() -> list[types.ModuleType]:
+    """Every module of the copy package, found on disk (a new module is read without a change here)."""
+    names = sorted(info.name for info in pkgutil.iter_modules(copy.__path__))
+    assert names, "bot/slack/copy/ has no modules"
+    return [importlib.import_module(f"{copy.__name__}.{name}") for name in names]
+
+
+MODULES = _copy_modules()
+
+
+def _top_level(tree: ast.Module) -> Iterator[tuple[ast.stmt, list[str]]]:
+    """Each top-level statement with the names it defines (constants, dicts, functions)."""
+    for node in tree.body:
+        targets: list[str] = []
+        if isinstance(node, ast.Assign):
+            targets = [t.id for t in node.targets if isinstance(t, ast.Name)]
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            targets = [node.target.id]
+        elif isinstance(node, ast.FunctionDef):
+            targets = [node.name]
+        yield node, targets
+
+
+def _source(module: types.ModuleType) -> str:
+    assert module.__file__ is not None
+    return Path(module.__file__).read_text(encoding="utf-8")
+
+
+def _defined(module: types.ModuleType) -> list[str]:
+    """The public names a copy module defines itself (not the ones it imports)."""
+    return [
+        name
+        for _, targets in _top_level(ast.parse(_source(module)))
+        for name in targets
+        if not name.startswith("_")
+    ]
 
 
 def _admin_names() -> set[str]:
@@ -41,24 +82,18 @@ def _admin_names() -> set[str]:
     They may name files, variables and hard requirements ("must start with xoxb-"); the rules for
     words said to agents, leads and customers in Slack do not apply to them, apologies excepted.
     """
-    lines = COPY_SOURCE.splitlines()
-    section_at: dict[int, str] = {}
-    current = ""
-    for number, line in enumerate(lines, start=1):
-        if line.startswith("# ---"):
-            current = line
-        section_at[number] = current
     names = set()
-    for node in ast.parse(COPY_SOURCE).body:
-        targets: list[str] = []
-        if isinstance(node, ast.Assign):
-            targets = [t.id for t in node.targets if isinstance(t, ast.Name)]
-        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-            targets = [node.target.id]
-        elif isinstance(node, ast.FunctionDef):
-            targets = [node.name]
-        if ADMIN_SECTIONS.match(section_at.get(node.lineno, "")):
-            names.update(targets)
+    for module in MODULES:
+        source = _source(module)
+        section_at: dict[int, str] = {}
+        current = ""
+        for number, line in enumerate(source.splitlines(), start=1):
+            if line.startswith("# ---"):
+                current = line
+            section_at[number] = current
+        for node, targets in _top_level(ast.parse(source)):
+            if ADMIN_SECTIONS.match(section_at.get(node.lineno, "")):
+                names.update(targets)
     return names
 
 
@@ -103,19 +138,26 @@ def _calls(fn: Callable[..., Any]) -> Iterator[str]:
             yield out
 
 
-def every_string() -> list[tuple[str, str]]:
-    """(name, text) for every string bot/slack/copy.py holds or can build."""
+def module_strings(module: types.ModuleType) -> list[tuple[str, str]]:
+    """(name, text) for every string one copy module defines or can build."""
     found: list[tuple[str, str]] = []
-    for name, value in vars(copy).items():
-        if name.startswith("_"):
-            continue
+    for name in _defined(module):
+        value = getattr(module, name)
         if isinstance(value, str):
             found.append((name, value))
         elif isinstance(value, dict):
             found += [(f"{name}[{k!r}]", v) for k, v in value.items() if isinstance(v, str)]
-        elif inspect.isfunction(value) and value.__module__ == copy.__name__:
+        elif inspect.isfunction(value):
             found += [(name, text) for text in _calls(value)]
     return found
+
+
+BY_MODULE = {module.__name__: module_strings(module) for module in MODULES}
+
+
+def every_string() -> list[tuple[str, str]]:
+    """(name, text) for every string the bot/slack/copy/ package holds or can build."""
+    return [found for strings in BY_MODULE.values() for found in strings]
 
 
 STRINGS = every_string()
@@ -163,6 +205,32 @@ def test_the_collector_sees_every_kind_of_sentence():
     assert {"HELP", "KIND_LABELS", "card_waiting", "card_moved", "escalation"} <= names
     assert len(STRINGS) > 150
     assert "MISSING_BOT_TOKEN" in ADMIN and "HELP" not in ADMIN
+
+
+def test_the_collector_reads_every_module_of_the_copy_package():
+    """A module added to bot/slack/copy/ is read too, and gives the tone rules something to read."""
+    on_disk = {p.stem for p in COPY_DIR.glob("*.py") if p.stem != "__init__"}
+    read = {name.rsplit(".", 1)[1] for name in BY_MODULE}
+    assert on_disk == read, on_disk ^ read
+    quiet = [name for name, strings in BY_MODULE.items() if not strings]
+    assert not quiet, f"no sentence read from {quiet}: the collector misses what they hold"
+    # only str, dict and function names are sentences: anything else needs a rule here
+    for module in MODULES:
+        for name in _defined(module):
+            value = getattr(module, name)
+            assert isinstance(value, (str, dict)) or inspect.isfunction(value), (
+                f"{module.__name__}.{name} is a {type(value).__name__}: teach the collector"
+            )
+
+
+def test_the_package_re_exports_every_sentence_once():
+    """`copy.X` reaches every name of every module, and no two modules define the same name."""
+    seen: dict[str, str] = {}
+    for module in MODULES:
+        for name in _defined(module):
+            assert name not in seen, f"{name} is in both {seen[name]} and {module.__name__}"
+            seen[name] = module.__name__
+            assert getattr(copy, name, None) is getattr(module, name), f"copy.{name}"
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,9 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.schedule.nudges import scan
-from storage import events, items, tips_shown
+from storage import events, items, outbox, people, tips_shown
 from storage.models import Item
-from storage.values import ItemEventKind, ItemStatus
+from storage.values import ItemEventKind, ItemStatus, OutboxKind
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -217,3 +217,98 @@ def test_shown_in_channel_is_oldest_day_first_and_per_channel(memory_session):
     )
     rows = tips_shown.shown_in_channel(memory_session, team_id="T1", channel="C1")
     assert [r.tip_id for r in rows] == ["a", "b", "c"]
+
+
+# items: what delivery reads and records ------------------------------------------------------
+
+
+def test_card_is_recorded_only_for_the_current_move(memory_session):
+    item = add_item(memory_session, "k1", T0)
+    # a card that got out after the item moved on records nothing
+    item.moves = 1
+    memory_session.add(item)
+    memory_session.flush()
+    stale = {"item_id": item.id, "move": 0}
+    assert not items.record_card(memory_session, **stale, card_channel="C_OLD", card_ts="1.0")
+    assert not items.record_card_permalink(memory_session, **stale, permalink="https://old")
+    memory_session.refresh(item)
+    assert item.card_ts is None and item.card_channel is None and item.card_permalink is None
+    # the current move's card is recorded, and a late stale one never overwrites it
+    now = {"item_id": item.id, "move": 1}
+    assert items.record_card(memory_session, **now, card_channel="C_NEW", card_ts="2.0")
+    assert items.record_card_permalink(memory_session, **now, permalink="https://new")
+    assert not items.record_card(memory_session, **stale, card_channel="C_OLD", card_ts="1.0")
+    assert not items.record_card_permalink(memory_session, **stale, permalink="https://old")
+    memory_session.refresh(item)
+    assert (item.card_channel, item.card_ts, item.card_permalink) == ("C_NEW", "2.0", "https://new")
+
+
+def test_a_late_permalink_is_recorded_only_for_the_card_it_belongs_to(memory_session):
+    item = add_item(memory_session, "k1", T0, card_channel="C1", card_ts="2.0")
+    late = {"item_id": item.id, "permalink": "https://old"}
+    assert not items.record_permalink_for_card(memory_session, **late, card_ts="1.0")
+    memory_session.refresh(item)
+    assert item.card_permalink is None
+    assert items.record_permalink_for_card(
+        memory_session, item_id=item.id, card_ts="2.0", permalink="https://card"
+    )
+    memory_session.refresh(item)
+    assert item.card_permalink == "https://card"
+
+
+def test_delivery_reads_events_and_outbox_rows_by_id(memory_session):
+    item = add_item(memory_session, "k1", T0)
+    event = events.add_event(
+        memory_session,
+        item_id=item.id or 0,
+        team_id="T1",
+        kind=ItemEventKind.TAKEN,
+        actor_id="U1",
+        now=T0,
+    )
+    memory_session.flush()
+    assert items.get_item_event(memory_session, event_id=event.id) is event
+    assert items.get_item_event(memory_session, event_id=None) is None
+    assert items.get_item_event(memory_session, event_id=999) is None
+    row = outbox.enqueue(memory_session, key="k", kind=OutboxKind.POST, team_id="T1", now=T0)
+    assert row is not None and row.id is not None
+    assert items.get_outbox_row(memory_session, row_id=row.id) is row
+    assert items.get_outbox_row(memory_session, row_id=999) is None
+
+
+# people -------------------------------------------------------------------------------------
+
+
+def test_ensure_person_inserts_once_per_workspace_and_user(memory_session):
+    assert people.get_person(memory_session, team_id="T1", user_id="U1") is None
+    first = people.ensure_person(memory_session, team_id="T1", user_id="U1")
+    assert first.id is not None and first.tz is None and not first.digest_opt_in
+    assert people.ensure_person(memory_session, team_id="T1", user_id="U1").id == first.id
+    assert people.get_person(memory_session, team_id="T1", user_id="U1") is first
+    # the same user id in another workspace is another person
+    other = people.ensure_person(memory_session, team_id="T2", user_id="U1")
+    assert other.id != first.id
+
+
+def test_set_timezone_caches_the_zone_and_when(memory_session):
+    person = people.ensure_person(memory_session, team_id="T1", user_id="U1")
+    people.set_timezone(memory_session, person_id=person.id, tz="Europe/Paris", now=T0)
+    memory_session.refresh(person)
+    assert person.tz == "Europe/Paris" and person.tz_fetched_at == T0
+    later = T0 + timedelta(days=8)
+    people.set_timezone(memory_session, person_id=person.id, tz="Asia/Tokyo", now=later)
+    memory_session.refresh(person)
+    assert person.tz == "Asia/Tokyo" and person.tz_fetched_at == later
+    # nobody else's row changed
+    other = people.ensure_person(memory_session, team_id="T1", user_id="U2")
+    assert other.tz is None and other.tz_fetched_at is None
+
+
+def test_digest_opted_in_lists_this_workspace_s_opted_in_users(memory_session):
+    for team, user, on in (("T1", "U1", True), ("T1", "U2", False), ("T1", "U3", True)):
+        people.ensure_person(memory_session, team_id=team, user_id=user).digest_opt_in = on
+    people.ensure_person(memory_session, team_id="T2", user_id="U9").digest_opt_in = True
+    memory_session.flush()
+    assert sorted(people.digest_opted_in(memory_session, team_id="T1")) == ["U1", "U3"]
+    assert people.digest_opted_in(memory_session, team_id="T2") == ["U9"]
+    assert people.digest_opted_in(memory_session, team_id="T3") == []

@@ -1,0 +1,258 @@
+"""Capturing feedback: from `/feedback <text>`, the capture form and the message shortcut.
+
+Stored and committed before anything is sent to Slack; the card goes through the outbox.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from sqlmodel import Session
+
+from bot.capture import intake as capture
+from bot.capture.intake import Captured, CaptureRefused, Draft
+from bot.core.config import FrontlineConfig
+from bot.core.text import inert, is_blank, readable, visible_or_empty
+from bot.core.wallclock import Now
+from bot.slack import copy, views
+from bot.slack.delivery import Delivery
+from bot.slack.gateway import SlackError, SlackGateway
+from storage import intake, items, outbox
+from storage.db import session_scope
+from storage.engine import Engine
+from storage.values import OutboxKind
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CommandCapture:
+    """`/feedback <text>`: the ack's text, and what was stored (None when it was refused)."""
+
+    text: str
+    captured: Captured | None = None
+
+
+@dataclass(frozen=True)
+class FormCapture:
+    """The capture form: errors per field (nothing stored), else the notice's text."""
+
+    text: str = ""
+    captured: Captured | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+class CaptureService:
+    def __init__(
+        self,
+        config: FrontlineConfig,
+        engine: Engine,
+        gateway: SlackGateway,
+        now: Now,
+        delivery: Delivery,
+    ) -> None:
+        self._config = config
+        self._engine = engine
+        self._gateway = gateway
+        self._now = now
+        self._delivery = delivery
+
+    # --- the listeners' calls -------------------------------------------------------------------
+    def capture_command(
+        self, text: str, *, team_id: str, user_id: str, client_key: str
+    ) -> CommandCapture:
+        """Parse and store `/feedback <text>`; a refusal (too long, …) is the ack's text."""
+        try:
+            draft = self.parse_command(text)
+        except CaptureRefused as refused:
+            return CommandCapture(str(refused))
+        captured = self.capture(draft, team_id=team_id, user_id=user_id, client_key=client_key)
+        return CommandCapture(self._ack_text(captured), captured)
+
+    def capture_form(
+        self,
+        fields: dict[str, str],
+        *,
+        team_key: str | None,
+        team_id: str,
+        user_id: str,
+        client_key: str,
+        long_message_id: int | None = None,
+    ) -> FormCapture:
+        """The capture form's values, validated and stored."""
+        draft = self._form_draft(
+            fields,
+            team_key=team_key,
+            team_id=team_id,
+            user_id=user_id,
+            long_message_id=long_message_id,
+        )
+        errors = self.validate(draft)
+        if errors:
+            return FormCapture(errors=errors)
+        captured = self.capture(
+            draft,
+            team_id=team_id,
+            user_id=user_id,
+            client_key=client_key,
+            picked=team_key is not None,
+        )
+        done = copy.capture_modal_done(captured.ref, inert(captured.team.name, 80))
+        return FormCapture(f"{done}\n{self._reason(captured)}", captured)
+
+    def message_draft(
+        self,
+        wire_text: str,
+        *,
+        channel: str | None,
+        ts: str | None,
+        key: str,
+        team_id: str,
+        user_id: str,
+    ) -> views.CaptureDraft:
+        """The capture form filled from a message: its first line as the summary, all of it as
+        details. A message too long for the form is stored whole first and saved with the item
+        when the form comes back."""
+        text = visible_or_empty(readable(wire_text))
+        summary = next((line.strip() for line in text.splitlines() if not is_blank(line)), "")
+        # the summary holds 300 characters: a longer single line goes whole to Details too
+        details = text if text != summary or len(summary) > capture.SUMMARY_MAX else ""
+        long_id = None
+        if len(details) > views.FORM_DETAILS_MAX:
+            with session_scope(self._engine) as session:
+                long_id = intake.keep_draft(session, key, team_id, user_id, text, self._now())
+            details = ""
+        return views.CaptureDraft(
+            summary=summary,
+            details=details,
+            source_channel=channel,
+            source_ts=ts,
+            long_message_id=long_id,
+            long_message_chars=len(text),
+        )
+
+    def tell_where_it_went(self, captured: Captured) -> str:
+        """After the command's ack: post the card, then the ack again with where it went."""
+        self._delivery.send(list(captured.outbox_ids))
+        message = self.where_it_went(captured)
+        return f"{self._ack_text(captured)}\n{message}"
+
+    def finish_form(self, captured: Captured, channel: str | None, ts: str | None) -> None:
+        """After the form's ack: keep the conversation's permalink, post the card, DM the link."""
+        if channel and ts:
+            self.attach_source(captured, channel, ts)
+        self._delivery.send(list(captured.outbox_ids))
+        self.confirm_by_dm(captured)
+
+    # --- the steps ------------------------------------------------------------------------------
+    def parse_command(self, text: str) -> Draft:
+        return capture.parse_command(text, self._config)
+
+    def validate(self, draft: Draft) -> dict[str, str]:
+        return capture.validate(draft, self._config)
+
+    def capture(
+        self, draft: Draft, *, team_id: str, user_id: str, client_key: str, picked: bool = False
+    ) -> Captured:
+        """Stored and committed before anything is sent to Slack."""
+        with session_scope(self._engine) as session:
+            return capture.store(
+                session,
+                draft,
+                self._config,
+                team_id=team_id,
+                reporter_id=user_id,
+                client_key=client_key,
+                now=self._now(),
+                picked=picked,
+            )
+
+    def attach_source(self, captured: Captured, channel: str, ts: str) -> None:
+        """Keep the permalink to the conversation the feedback came from (before the card goes)."""
+        link = self._permalink(channel, ts)
+        if not link or captured.item.id is None:
+            return
+        with session_scope(self._engine) as session:
+            item = items.get_item(session, item_id=captured.item.id)
+            if item is not None and not item.source_permalink:
+                item.source_permalink = link
+                session.add(item)
+
+    def where_it_went(self, captured: Captured) -> str:
+        """The follow-up for the agent: the card's link, or honestly that it is still pending."""
+        with Session(self._engine) as session:
+            item = items.get_item(session, item_id=captured.item.id)
+            posted, link = bool(item and item.card_ts), item.card_permalink if item else None
+        team = inert(captured.team.name, 80)
+        if link:
+            return copy.capture_card_link(captured.ref, team, link)
+        if posted:
+            return copy.capture_card_posted(captured.ref, team, captured.team.channel)
+        return copy.capture_card_pending(captured.ref, team)
+
+    def confirm_by_dm(self, captured: Captured) -> None:
+        """Modal captures have no response_url: the agent gets the link in the app's DM."""
+        with session_scope(self._engine) as session:
+            row = outbox.enqueue(
+                session,
+                key=f"capture-dm:{captured.item.id}",
+                kind=OutboxKind.DM,
+                team_id=captured.item.slack_team_id,
+                now=self._now(),
+                item_id=captured.item.id,
+                payload={
+                    "user": captured.item.reporter_id,
+                    "text": copy.capture_ack(captured.ref, captured.team.name, ""),
+                    "template": copy.reporter_card_link(
+                        captured.ref, inert(captured.team.name, 80), "{link}"
+                    ),
+                    "with_card_link": True,
+                },
+            )
+            row_id = row.id if row else None
+        if row_id:
+            self._delivery.send([row_id])
+
+    # --- private --------------------------------------------------------------------------------
+    def _form_draft(
+        self,
+        fields: dict[str, str],
+        *,
+        team_key: str | None,
+        team_id: str,
+        user_id: str,
+        long_message_id: int | None,
+    ) -> Draft:
+        """The capture form's values; a long message kept by the shortcut joins the details."""
+        long_message = ""
+        if long_message_id is not None:
+            with Session(self._engine) as session:
+                long_message = intake.draft_text(session, long_message_id, team_id, user_id) or ""
+        return capture.from_form(
+            fields.get("summary", ""),
+            fields.get("details", ""),
+            fields.get("customer", ""),
+            fields.get("kind", ""),
+            fields.get("urgency", ""),
+            team_key,
+            long_message,
+        )
+
+    def _ack_text(self, captured: Captured) -> str:
+        return copy.capture_ack(captured.ref, inert(captured.team.name, 80), self._reason(captured))
+
+    def _reason(self, captured: Captured) -> str:
+        reason = views.shown_reason(captured.item.routing_reason)
+        if captured.decision and captured.decision.unknown_tag:
+            reason = f"{copy.unknown_tag(captured.decision.unknown_tag)} {reason}"
+        return inert(reason, 600)
+
+    def _permalink(self, channel: str, ts: str) -> str | None:
+        try:
+            return self._gateway.permalink(channel, ts)
+        except SlackError as exc:
+            if not exc.answered:  # no answer at all: the caller's failure to log
+                raise
+            log.warning("no permalink for %s/%s: %s", channel, ts, exc.error)
+            return None
