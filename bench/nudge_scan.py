@@ -299,7 +299,7 @@ class Probe:
 def instrument(fl: Any, engine: Engine) -> Iterator[Probe]:
     """Time scan/plan/send/deliver and every Web API call; count SQL statements and commits."""
     probe = Probe()
-    saved = {"scan": nudges.scan, "plan": nudges.plan, "send": nudges.send}
+    job, delivery, scan = fl.nudges, fl.delivery, nudges.scan
 
     def timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
         def wrapper(*a: Any, **kw: Any) -> Any:
@@ -327,11 +327,10 @@ def instrument(fl: Any, engine: Engine) -> Iterator[Probe]:
     def on_commit(*_: Any) -> None:
         probe.commits += 1
 
-    nudges.scan = timed("scan", saved["scan"])  # plan() looks `scan` up at call time
-    nudges.plan = timed("plan", saved["plan"])
-    nudges.send = timed("send", saved["send"])
-    deliver = fl.deliver
-    fl.deliver = timed("deliver", deliver)
+    nudges.scan = timed("scan", scan)  # NudgeService.plan looks `scan` up at call time
+    job.plan = timed("plan", job.plan)  # on the instance: the job's run() calls these
+    job.send = timed("send", job.send)
+    delivery.send = timed("deliver", delivery.send)
     fl.slack.client.api_call = slack_call
     event.listen(engine, "before_cursor_execute", on_statement)
     event.listen(engine, "commit", on_commit)
@@ -341,8 +340,8 @@ def instrument(fl: Any, engine: Engine) -> Iterator[Probe]:
         event.remove(engine, "commit", on_commit)
         event.remove(engine, "before_cursor_execute", on_statement)
         del fl.slack.client.api_call
-        fl.deliver = deliver
-        nudges.scan, nudges.plan, nudges.send = saved["scan"], saved["plan"], saved["send"]
+        del delivery.send, job.send, job.plan
+        nudges.scan = scan
 
 
 def nudge_run(fl: Any, engine: Engine, fake: FakeSlack) -> dict[str, Any]:

@@ -57,7 +57,7 @@ class ItemEventKind(StrEnum):
 
 
 class OutboxKind(StrEnum):
-    """Outbox.kind: which sender in bot/slack/delivery.py sends the row."""
+    """Outbox.kind: which sender in bot/slack/delivery/ sends the row."""
 
     CARD = "card"
     CARD_REFRESH = "card_refresh"

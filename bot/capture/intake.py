@@ -188,7 +188,7 @@ def store(
     client_key = capped_key(client_key)
     existing = items.get_item_by_client_key(session, client_key=client_key)
     if existing is not None:
-        team = config.team(existing.team_key) or config.triage
+        team = config.owner_of(existing.team_key)
         return Captured(existing, False, None, (), team)
     errors = validate(draft, config)
     if errors:
@@ -202,7 +202,7 @@ def store(
         unknown_tag=draft.unknown_tag,
         cutoff=config.routing.min_score,
     )
-    team = config.team(decision.team_key) or config.triage
+    team = config.owner_of(decision.team_key)
     item = Item(
         slack_team_id=team_id,
         client_key=client_key,

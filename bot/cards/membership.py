@@ -68,7 +68,3 @@ class Membership:
         if cached and self.clock() - cached[0] >= self.recheck_after:
             return user_id in self._get(channel, fresh=True)
         return False
-
-    def forget(self, channel: str) -> None:
-        with self._lock:
-            self._cache.pop(channel, None)

@@ -126,7 +126,7 @@ def customer_updated(
     )
     if event is None:
         return Change(item)
-    team = config.team(item.team_key) or config.triage
+    team = config.owner_of(item.team_key)
     item.informed_at, item.updated_at = now, now
     item.due_at = due_for(item, team, config, now)
     item.nudged_for_due_at = item.escalated_for_due_at = item.snoozed_until = None

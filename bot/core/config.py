@@ -8,22 +8,24 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from bot.core.config_errors import (
+    ConfigError as ConfigError,
+)
+from bot.core.config_errors import (
+    read_yaml,
+    team_key_problems,
+    validation_problems,
+)
 from bot.schedule.clock import WEEKDAYS, BusinessCalendar
 from bot.schedule.tip_library import Tip, load_builtin_tips, merge_tips
-from bot.slack import copy
 from storage.values import Urgency
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 TEAM_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
-
-
-class ConfigError(Exception):
-    """Raised with a message an admin can act on; never a traceback."""
 
 
 def _parse_time(value: Any) -> time:
@@ -197,13 +199,17 @@ class FrontlineConfig(_Strict):
 
     @model_validator(mode="after")
     def _teams(self) -> FrontlineConfig:
-        problems = _team_key_problems(self.triage_team, [t.key for t in self.teams])
+        problems = team_key_problems(self.triage_team, [t.key for t in self.teams])
         if problems:
             raise ValueError("; ".join(f"{where}: {msg}" for where, msg in problems))
         return self
 
     def team(self, key: str) -> Team | None:
         return next((t for t in self.teams if t.key == key), None)
+
+    def owner_of(self, team_key: str) -> Team:
+        """The team that owns items filed under `team_key`: a key no longer configured is triage's."""
+        return self.team(team_key) or self.triage
 
     def team_by_channel(self, channel: str) -> Team | None:
         return next((t for t in self.teams if t.channel == channel), None)
@@ -227,100 +233,15 @@ class FrontlineConfig(_Strict):
         )
 
 
-def _team_key_problems(triage_team: str | None, keys: list[str | None]) -> list[tuple[str, str]]:
-    """(key path, problem) for duplicate team keys and a triage_team that names no team."""
-    problems: list[tuple[str, str]] = []
-    first: dict[str, int] = {}
-    for index, key in enumerate(keys):
-        if key is None:
-            continue
-        if key in first:
-            problems.append(
-                (
-                    f"teams[{index}] ({key}).key",
-                    f"{key!r} is already used by teams[{first[key]}]; each team needs its own key",
-                )
-            )
-        else:
-            first[key] = index
-    if triage_team is not None and first and triage_team not in first:
-        problems.append(
-            ("triage_team", f"{triage_team!r} is not one of the teams ({', '.join(first)})")
-        )
-    return problems
-
-
-def _raw_team_key_problems(data: dict[str, Any]) -> list[tuple[str, str]]:
-    teams = data.get("teams")
-    if not isinstance(teams, list):
-        return []
-    keys = [
-        t["key"] if isinstance(t, dict) and isinstance(t.get("key"), str) else None for t in teams
-    ]
-    triage = data.get("triage_team")
-    return _team_key_problems(triage if isinstance(triage, str) else None, keys)
-
-
-def _where(loc: tuple[Any, ...], data: Any) -> str:
-    """teams.0.channel -> teams[0].channel (billing): the admin finds the line at a glance."""
-    out = ""
-    node = data
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-            if isinstance(node, list) and part < len(node):
-                node = node[part]
-                if isinstance(node, dict) and isinstance(node.get("key"), str):
-                    out += f" ({node['key']})"
-            continue
-        if part in ("function-after", "function-before") or str(part).startswith("function-"):
-            continue
-        out += ("." if out else "") + str(part)
-        node = node.get(part) if isinstance(node, dict) else None
-    return out
-
-
 def parse_config(data: Any, source: str) -> FrontlineConfig:
     if not isinstance(data, dict):
         raise ConfigError(f"{source}: the file must be a YAML mapping (see frontline.example.yml)")
     try:
         return FrontlineConfig.model_validate(data)
     except ValidationError as exc:
-        # Cross-team checks run on the raw data too: pydantic skips them when any field is invalid.
-        cross = _raw_team_key_problems(data)
-        lines = []
-        for err in exc.errors():
-            if not err["loc"] and cross:
-                continue  # the model-level check, reported below with its key path
-            where = _where(tuple(err["loc"]), data) or "(top level)"
-            msg = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "missing":
-                msg = "is required"
-            elif err["type"] == "extra_forbidden":
-                msg = "is not a known setting (check the spelling against frontline.example.yml)"
-            elif err.get("input", ...) is None:
-                msg = "is empty (an unquoted # starts a YAML comment: write ids like C0123ABCD, or quote the value)"
-            lines.append(f"{source}: {where}: {msg}")
-        lines += [f"{source}: {where}: {msg}" for where, msg in cross]
-        raise ConfigError("\n".join(lines)) from None
+        raise ConfigError(validation_problems(exc, data, source)) from None
 
 
 def load_config(path: Path) -> FrontlineConfig:
     """Read and validate the YAML file; every problem is reported, not just the first."""
-    if not path.exists():
-        raise ConfigError(
-            f"{path}: config file not found; copy frontline.example.yml to {path} and edit it "
-            "(or set FRONTLINE_CONFIG to its path)"
-        )
-    if path.is_dir():
-        raise ConfigError(copy.config_is_directory(str(path)))
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        detail = getattr(exc, "strerror", None) or type(exc).__name__
-        raise ConfigError(copy.config_unreadable(str(path), detail)) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        raise ConfigError(f"{path}: not valid YAML{at}: {getattr(exc, 'problem', exc)}") from None
-    return parse_config(data, str(path))
+    return parse_config(read_yaml(path), str(path))

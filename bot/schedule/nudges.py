@@ -15,13 +15,17 @@ from sqlmodel import Session
 
 from bot.cards.workflow import record, refresh_card
 from bot.core import ids
-from bot.core.config import Team
+from bot.core.config import FrontlineConfig, Team
+from bot.core.wallclock import Now
 from bot.schedule.clock import business_time_between, format_duration
-from bot.services.frontline import Frontline
+from bot.schedule.people import People
+from bot.schedule.report import JobReport, send_now
 from bot.slack import copy, schedule_views
+from bot.slack.delivery import Delivery
 from storage import items as item_repo
 from storage import outbox
 from storage.db import session_scope
+from storage.engine import Engine
 from storage.items import DeadlineClaim
 from storage.models import Item
 from storage.values import ItemEventKind, OutboxKind
@@ -61,50 +65,6 @@ def scan(session: Session, now: datetime, margin: timedelta, page: int = PAGE) -
         after = (rows[-1].due_at, rows[-1].id or 0)
 
 
-def plan(fl: Frontline, now: datetime) -> NudgePlan:
-    config = fl.config
-    margin = timedelta(minutes=config.nudges.warn_before_minutes)
-    with Session(fl.engine, expire_on_commit=False) as session:
-        due = scan(session, now, margin)
-    result = NudgePlan()
-    groups: dict[str, NudgeGroup] = {}
-    zones: dict[tuple[str, str], str] = {}
-    for item in due:
-        team = fl.cards.team_of(item)
-        if item.snoozed_until == item.due_at and now < item.due_at:
-            continue  # the owner promised an update by then: no warning before the promise is due
-        if item.nudged_for_due_at != item.due_at:
-            if item.owner_id:
-                key = (item.slack_team_id, item.owner_id)
-                if key not in zones:
-                    zones[key] = fl.people.timezone(
-                        item.slack_team_id, item.owner_id, team.timezone or config.timezone
-                    )
-                tz = zones[key]
-                cal = config.calendar(team, tz=tz)
-            else:
-                cal = config.calendar(team)
-            recipient = item.owner_id or team.channel
-            if not cal.is_open(now):
-                result.outside_hours.append((item, recipient))
-                continue
-            group = groups.setdefault(recipient, NudgeGroup(recipient, item.owner_id is None, team))
-            group.items.append(item)
-        elif (
-            item.escalated_for_due_at != item.due_at
-            and team.leads
-            and now > item.due_at
-            and config.calendar(team).is_open(now)
-        ):
-            overdue = business_time_between(item.due_at, now, config.calendar(team))
-            if overdue > team.inform_within(item.urgency):
-                result.escalations.append((item, team))
-    for group in groups.values():
-        group.items.sort(key=lambda i: (i.informed_at, i.id or 0))  # longest wait first
-    result.groups = sorted(groups.values(), key=lambda g: g.recipient)
-    return result
-
-
 def describe(p: NudgePlan, now: datetime) -> list[str]:
     lines = []
     for g in p.groups:
@@ -131,78 +91,157 @@ def _key(prefix: str, recipient: str, items: list[Item]) -> str:
     return f"{prefix}:{recipient}:{digest}"
 
 
-def send(fl: Frontline, p: NudgePlan, now: datetime) -> tuple[int, int, list[int]]:
-    """(nudge messages queued, escalations queued, outbox ids to send now).
+class NudgeService:
+    """The nudge job, given what it uses: the config, the database, the clock, people's
+    timezones and the outbox sender."""
 
-    Card refreshes are queued but left to the deliveries job: a run with hundreds of due
-    items then makes a handful of calls, not one chat.update per item inside the job.
-    """
-    row_ids: list[int] = []
-    nudges = escalations = 0
-    for group in p.groups:
-        with session_scope(fl.engine) as session:
-            claimed = [i for i in group.items if _claim(session, i, "nudged_for_due_at")]
-            if not claimed:
+    def __init__(
+        self,
+        config: FrontlineConfig,
+        engine: Engine,
+        now: Now,
+        people: People,
+        delivery: Delivery,
+    ) -> None:
+        self._config = config
+        self._engine = engine
+        self._now = now
+        self._people = people
+        self._delivery = delivery
+
+    def run(self, dry_run: bool = False) -> JobReport:
+        now = self._now()
+        plan = self.plan(now)
+        report = JobReport("nudges", lines=describe(plan, now), dry_run=dry_run)
+        if dry_run:
+            return report
+        _, _, row_ids = self.send(plan, now)
+        return send_now(self._delivery, report, row_ids)
+
+    def plan(self, now: datetime) -> NudgePlan:
+        """Reads only: what a run at `now` would send (what --dry-run prints)."""
+        config = self._config
+        margin = timedelta(minutes=config.nudges.warn_before_minutes)
+        with Session(self._engine, expire_on_commit=False) as session:
+            due = scan(session, now, margin)
+        result = NudgePlan()
+        groups: dict[str, NudgeGroup] = {}
+        zones: dict[tuple[str, str], str] = {}
+        for item in due:
+            team = self._team_of(item)
+            if item.snoozed_until == item.due_at and now < item.due_at:
+                # the owner promised an update by then: no warning before the promise is due
                 continue
-            fresh = [item_repo.get_item(session, item_id=i.id) for i in claimed]
-            items = [i for i in fresh if i is not None]
-            row = outbox.enqueue(
-                session,
-                key=_key("nudge", group.recipient, items),
-                kind=OutboxKind.POST,
-                team_id=items[0].slack_team_id,
-                now=now,
-                payload={
-                    "channel": group.recipient,
-                    "text": copy.nudge_fallback(len(items)),
-                    "blocks": schedule_views.nudge_blocks(items, now, to_channel=group.to_channel),
-                },
-            )
-            if row is None:
-                continue
-            nudges += 1
-            row_ids.append(row.id or 0)
-            for item in items:
-                record(
-                    session,
-                    item,
-                    ItemEventKind.NUDGED,
-                    None,
-                    now,
-                    thread=False,
-                    data={"to": group.recipient, "due": item.due_at.isoformat()},
+            if item.nudged_for_due_at != item.due_at:
+                if item.owner_id:
+                    key = (item.slack_team_id, item.owner_id)
+                    if key not in zones:
+                        zones[key] = self._people.timezone(
+                            item.slack_team_id, item.owner_id, team.timezone or config.timezone
+                        )
+                    tz = zones[key]
+                    cal = config.calendar(team, tz=tz)
+                else:
+                    cal = config.calendar(team)
+                recipient = item.owner_id or team.channel
+                if not cal.is_open(now):
+                    result.outside_hours.append((item, recipient))
+                    continue
+                group = groups.setdefault(
+                    recipient, NudgeGroup(recipient, item.owner_id is None, team)
                 )
-                refresh_card(session, item, now)
-    for item, team in p.escalations:
-        with session_scope(fl.engine) as session:
-            if not _claim(session, item, "escalated_for_due_at"):
-                continue
-            current = item_repo.get_item(session, item_id=item.id)
-            if current is None:
-                continue
-            waited = format_duration(now - current.informed_at)
-            _, thread_rows = record(
-                session,
-                current,
-                ItemEventKind.ESCALATED,
-                None,
-                now,
-                data={"leads": team.leads, "due": current.due_at.isoformat()},
-            )
-            row_ids += thread_rows
-            for lead in team.leads:
-                row_ids += outbox.queue(
+                group.items.append(item)
+            elif (
+                item.escalated_for_due_at != item.due_at
+                and team.leads
+                and now > item.due_at
+                and config.calendar(team).is_open(now)
+            ):
+                overdue = business_time_between(item.due_at, now, config.calendar(team))
+                if overdue > team.inform_within(item.urgency):
+                    result.escalations.append((item, team))
+        for group in groups.values():
+            group.items.sort(key=lambda i: (i.informed_at, i.id or 0))  # longest wait first
+        result.groups = sorted(groups.values(), key=lambda g: g.recipient)
+        return result
+
+    def send(self, p: NudgePlan, now: datetime) -> tuple[int, int, list[int]]:
+        """(nudge messages queued, escalations queued, outbox ids to send now).
+
+        Card refreshes are queued but left to the deliveries job: a run with hundreds of due
+        items then makes a handful of calls, not one chat.update per item inside the job.
+        """
+        row_ids: list[int] = []
+        nudges = escalations = 0
+        for group in p.groups:
+            with session_scope(self._engine) as session:
+                claimed = [i for i in group.items if _claim(session, i, "nudged_for_due_at")]
+                if not claimed:
+                    continue
+                fresh = [item_repo.get_item(session, item_id=i.id) for i in claimed]
+                items = [i for i in fresh if i is not None]
+                row = outbox.enqueue(
                     session,
-                    current,
-                    key=f"escalate:{current.id}:{current.due_at.isoformat()}:{lead}",
+                    key=_key("nudge", group.recipient, items),
                     kind=OutboxKind.POST,
+                    team_id=items[0].slack_team_id,
                     now=now,
                     payload={
-                        "channel": lead,
-                        "text": copy.escalation_fallback(ids.item_ref(current.id or 0), waited),
-                        "blocks": schedule_views.escalation_blocks(current, team, now),
+                        "channel": group.recipient,
+                        "text": copy.nudge_fallback(len(items)),
+                        "blocks": schedule_views.nudge_blocks(
+                            items, now, to_channel=group.to_channel
+                        ),
                     },
                 )
-            escalations += 1
-            refresh_card(session, current, now)
-    return nudges, escalations, row_ids
+                if row is None:
+                    continue
+                nudges += 1
+                row_ids.append(row.id or 0)
+                for item in items:
+                    record(
+                        session,
+                        item,
+                        ItemEventKind.NUDGED,
+                        None,
+                        now,
+                        thread=False,
+                        data={"to": group.recipient, "due": item.due_at.isoformat()},
+                    )
+                    refresh_card(session, item, now)
+        for item, team in p.escalations:
+            with session_scope(self._engine) as session:
+                if not _claim(session, item, "escalated_for_due_at"):
+                    continue
+                current = item_repo.get_item(session, item_id=item.id)
+                if current is None:
+                    continue
+                waited = format_duration(now - current.informed_at)
+                _, thread_rows = record(
+                    session,
+                    current,
+                    ItemEventKind.ESCALATED,
+                    None,
+                    now,
+                    data={"leads": team.leads, "due": current.due_at.isoformat()},
+                )
+                row_ids += thread_rows
+                for lead in team.leads:
+                    row_ids += outbox.queue(
+                        session,
+                        current,
+                        key=f"escalate:{current.id}:{current.due_at.isoformat()}:{lead}",
+                        kind=OutboxKind.POST,
+                        now=now,
+                        payload={
+                            "channel": lead,
+                            "text": copy.escalation_fallback(ids.item_ref(current.id or 0), waited),
+                            "blocks": schedule_views.escalation_blocks(current, team, now),
+                        },
+                    )
+                escalations += 1
+                refresh_card(session, current, now)
+        return nudges, escalations, row_ids
+
+    def _team_of(self, item: Item) -> Team:
+        return self._config.owner_of(item.team_key)

@@ -5,15 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from sqlmodel import Session
 
+from bot.core.config import FrontlineConfig
+from bot.core.wallclock import Now
 from bot.schedule.clock import BusinessCalendar
-from bot.schedule.tip_library import Tip
+from bot.schedule.report import JobReport, send_now
+from bot.schedule.tip_library import Tip, load_builtin_tips, merge_tips
+from bot.services.workspace import Workspace
 from bot.slack import copy, schedule_views
+from bot.slack.delivery import Delivery
 from storage import outbox, tips_shown
 from storage.db import session_scope
+from storage.engine import Engine
 from storage.values import OutboxKind
 
 EPOCH = date(2026, 1, 5)  # a Monday; working days are counted from here
@@ -61,6 +66,22 @@ def pick_for_channel(
     raise AssertionError("unreachable: a fresh cycle has every tip available")
 
 
+class TipBook:
+    """Built-in tips, then the admin's own from the config file, in one rotation."""
+
+    def __init__(self, config: FrontlineConfig) -> None:
+        self._config = config
+        self._tips: list[Tip] | None = None
+
+    def all(self) -> list[Tip]:
+        if self._tips is None:
+            self._tips = merge_tips(load_builtin_tips(), list(self._config.tips.extra))
+        return self._tips
+
+    def of_the_day(self, day: date) -> Tip:
+        return tip_of_the_day(self.all(), day, self._config.calendar())
+
+
 def record_shown(
     session: Session, team_id: str, channel: str, day: date, tip: Tip, cycle: int
 ) -> bool:
@@ -77,45 +98,77 @@ class TipPost:
     cycle: int
 
 
-def plan_posts(fl: Any, now: datetime) -> tuple[date, list[TipPost]]:
-    """Which tip each configured channel gets today (nothing on non-working days)."""
-    cal = fl.config.calendar()
-    day = now.astimezone(cal.tz).date()
-    if not cal.is_working_day(day) or not fl.config.tips.channels:
-        return day, []
-    tips = fl.tips()
-    team_id = fl.workspace_id()
-    posts = []
-    with Session(fl.engine) as session:
-        for channel in fl.config.tips.channels:
-            tip, cycle, done = pick_for_channel(session, tips, team_id, channel, day, cal)
-            if not done:
-                posts.append(TipPost(channel, tip, cycle))
-    return day, posts
+class TipService:
+    """The tips job, given what it uses: the config, the database, the clock, the workspace (its
+    id keys the claims), the tips and the outbox sender."""
 
+    def __init__(
+        self,
+        config: FrontlineConfig,
+        engine: Engine,
+        now: Now,
+        workspace: Workspace,
+        tips: TipBook,
+        delivery: Delivery,
+    ) -> None:
+        self._config = config
+        self._engine = engine
+        self._now = now
+        self._workspace = workspace
+        self._tips = tips
+        self._delivery = delivery
 
-def send_posts(fl: Any, day: date, posts: Sequence[TipPost], now: datetime) -> list[int]:
-    row_ids = []
-    cal = fl.config.calendar()
-    team_id = fl.workspace_id()
-    for post in posts:
-        with session_scope(fl.engine) as session:
-            # re-pick inside the transaction: another process may have claimed it meanwhile
-            tip, cycle, done = pick_for_channel(session, fl.tips(), team_id, post.channel, day, cal)
-            if done or not record_shown(session, team_id, post.channel, day, tip, cycle):
-                continue
-            row = outbox.enqueue(
-                session,
-                key=f"tip:{team_id}:{post.channel}:{day.isoformat()}",
-                kind=OutboxKind.POST,
-                team_id=team_id,
-                now=now,
-                payload={
-                    "channel": post.channel,
-                    "text": copy.tip_fallback(tip.title),
-                    "blocks": schedule_views.tip_blocks(tip),
-                },
-            )
-            if row is not None:
-                row_ids.append(row.id or 0)
-    return row_ids
+    def run(self, dry_run: bool = False) -> JobReport:
+        now = self._now()
+        day, posts = self.plan(now)
+        lines = [
+            f"tip {p.tip.id} ({p.tip.title}) to {p.channel} for {day.isoformat()}" for p in posts
+        ]
+        report = JobReport("tips", lines=lines, dry_run=dry_run)
+        if dry_run:
+            return report
+        return send_now(self._delivery, report, self.send(day, posts, now))
+
+    def plan(self, now: datetime) -> tuple[date, list[TipPost]]:
+        """Reads only: which tip each configured channel gets today (none on non-working days)."""
+        cal = self._config.calendar()
+        day = now.astimezone(cal.tz).date()
+        if not cal.is_working_day(day) or not self._config.tips.channels:
+            return day, []
+        tips = self._tips.all()
+        team_id = self._workspace.workspace_id()
+        posts = []
+        with Session(self._engine) as session:
+            for channel in self._config.tips.channels:
+                tip, cycle, done = pick_for_channel(session, tips, team_id, channel, day, cal)
+                if not done:
+                    posts.append(TipPost(channel, tip, cycle))
+        return day, posts
+
+    def send(self, day: date, posts: Sequence[TipPost], now: datetime) -> list[int]:
+        row_ids = []
+        cal = self._config.calendar()
+        team_id = self._workspace.workspace_id()
+        for post in posts:
+            with session_scope(self._engine) as session:
+                # re-pick inside the transaction: another process may have claimed it meanwhile
+                tip, cycle, done = pick_for_channel(
+                    session, self._tips.all(), team_id, post.channel, day, cal
+                )
+                if done or not record_shown(session, team_id, post.channel, day, tip, cycle):
+                    continue
+                row = outbox.enqueue(
+                    session,
+                    key=f"tip:{team_id}:{post.channel}:{day.isoformat()}",
+                    kind=OutboxKind.POST,
+                    team_id=team_id,
+                    now=now,
+                    payload={
+                        "channel": post.channel,
+                        "text": copy.tip_fallback(tip.title),
+                        "blocks": schedule_views.tip_blocks(tip),
+                    },
+                )
+                if row is not None:
+                    row_ids.append(row.id or 0)
+        return row_ids

@@ -135,7 +135,7 @@ class CardActions:
 
     # --- who may act ----------------------------------------------------------------------------
     def team_of(self, item: Item) -> Team:
-        return self._config.team(item.team_key) or self._config.triage
+        return self._config.owner_of(item.team_key)
 
     def may_act(self, item: Item, user: str) -> bool:
         return workflow.may_act(self.team_of(item), user, self._membership.is_member)

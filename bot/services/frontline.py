@@ -1,21 +1,26 @@
 """The composition of the use-case services that the listeners and jobs are given.
 
-Each service is handed its collaborators explicitly; this class only builds and holds them,
-plus the few shared things the scheduled jobs use (config, engine, clock, outbox, people).
-It never sees a Slack request object.
+Each service is handed its collaborators explicitly; this class only builds and holds them
+(the listeners' services and one per scheduled job, all on the one clock `now`). It never sees
+a Slack request object.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any
 
 from bot.cards.membership import Membership
 from bot.core.config import FrontlineConfig
 from bot.core.wallclock import Now, system_now
+from bot.schedule.deliveries import Deliveries
+from bot.schedule.digest import DigestService
+from bot.schedule.nudges import NudgeService
 from bot.schedule.people import People
+from bot.schedule.report import Job
 from bot.schedule.tip_library import Tip
+from bot.schedule.tips import TipBook, TipService
 from bot.services.capture import CaptureService
 from bot.services.card_actions import CardActions
 from bot.services.home import HomeService
@@ -51,7 +56,21 @@ class Frontline:
         self.workspace = Workspace(engine, slack, now, after_ack_workers=after_ack_workers)
         self.capture = CaptureService(config, engine, slack, now, self.delivery)
         self.cards = CardActions(config, engine, now, self.membership, self.people)
-        self.home = HomeService(config, engine, now, self.membership, self.people)
+        tips = TipBook(config)
+        self.home = HomeService(config, engine, now, self.membership, self.people, tips)
+        # the scheduled jobs, each a use case with its collaborators
+        self.nudges = NudgeService(config, engine, now, self.people, self.delivery)
+        self.digest = DigestService(
+            config, engine, now, self.people, self.workspace, tips, self.delivery
+        )
+        self.tip_posts = TipService(config, engine, now, self.workspace, tips, self.delivery)
+        self.deliveries = Deliveries(self.delivery)
+        self.jobs: Mapping[str, Job] = {
+            "deliveries": self.deliveries,
+            "nudges": self.nudges,
+            "digest": self.digest,
+            "tips": self.tip_posts,
+        }
 
     def after_ack(self, fn: Callable[..., None], *args: Any) -> None:
         """Run slow follow-up work off the request path (see Workspace.after_ack)."""

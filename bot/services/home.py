@@ -13,8 +13,8 @@ from bot.core.config import FrontlineConfig, Team
 from bot.core.text import inert
 from bot.core.wallclock import Now
 from bot.schedule.people import People
-from bot.schedule.tip_library import Tip, load_builtin_tips, merge_tips
-from bot.schedule.tips import tip_of_the_day
+from bot.schedule.tip_library import Tip
+from bot.schedule.tips import TipBook
 from bot.slack import copy, views
 from storage import home as queries
 from storage.engine import Engine
@@ -33,13 +33,14 @@ class HomeService:
         now: Now,
         membership: Membership,
         people: People,
+        tips: TipBook | None = None,
     ) -> None:
         self._config = config
         self._engine = engine
         self._now = now
         self._membership = membership
         self._people = people
-        self._tips: list[Tip] | None = None
+        self._tips = tips or TipBook(config)
 
     def home(self, team_id: str, user: str) -> dict[str, Any]:
         """Owned items, the unowned items of the person's teams (the channel nudges' full list),
@@ -101,12 +102,10 @@ class HomeService:
 
     def tips(self) -> list[Tip]:
         """Built-in tips, then the admin's own from the config file, in one rotation."""
-        if self._tips is None:
-            self._tips = merge_tips(load_builtin_tips(), list(self._config.tips.extra))
-        return self._tips
+        return self._tips.all()
 
     def tip_for(self, day: date) -> Tip:
-        return tip_of_the_day(self.tips(), day, self._config.calendar())
+        return self._tips.of_the_day(day)
 
     def tip_today_text(self) -> str:
         tip = self.tip_for(self._now().astimezone(self._config.calendar().tz).date())
@@ -117,4 +116,4 @@ class HomeService:
         return copy.digest_set(on)
 
     def _team_of(self, item: Item) -> Team:
-        return self._config.team(item.team_key) or self._config.triage
+        return self._config.owner_of(item.team_key)

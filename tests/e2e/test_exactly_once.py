@@ -128,8 +128,10 @@ def test_slack_refusal_is_retried_without_a_lookup(quick, fake_slack, clock, cli
     fake_slack.fail_next("chat.postMessage", error="channel_not_found")
     quick.slack.command("Refund took weeks #billing")
     fake_slack.wait_for("response_url")
-    row = eventually(lambda: (r := card_row(quick.engine)).status == "pending" and r)
-    assert row.unsure_since is None
+    row = eventually(
+        lambda: (r := card_row(quick.engine)).status == "pending" and r.attempts == 1 and r
+    )
+    assert "channel_not_found" in row.last_error and row.unsure_since is None
     deliveries(cli, row.next_attempt_at + timedelta(seconds=1))
     assert items(quick.engine)[0].card_ts is not None
     assert not fake_slack.calls_to("conversations.history")

@@ -205,7 +205,7 @@ def test_tip_command_matches_tip_of_the_day(running, fake_slack, clock, cli):
     assert items(running.engine) == []  # "tip" is a subcommand, not feedback
 
 
-def test_tip_rotation_has_no_repeat_before_all_tips_were_shown(running, fake_slack):
+def test_tip_rotation_has_no_repeat_before_all_tips_were_shown(running, fake_slack, clock):
     from bot.schedule.jobs import run_job
 
     fl = running.frontline
@@ -215,7 +215,7 @@ def test_tip_rotation_has_no_repeat_before_all_tips_were_shown(running, fake_sla
     seen: dict[str, list[str]] = {"C0TIPS": [], "C0FLOOR": []}
     working_days = 0
     while working_days < total + 10:
-        fl.now = lambda d=day: d  # the job's notion of now, as --at sets it
+        clock.set(day)  # the app's one clock: the job's notion of now, as --at sets it
         run_job(fl, "tips")
         if fl.config.calendar().is_working_day(day.date()):
             working_days += 1

@@ -66,6 +66,7 @@ def fake_slack_server() -> Iterator[FakeSlack]:
 @pytest.fixture
 def fake_slack(fake_slack_server: FakeSlack) -> FakeSlack:
     fake_slack_server.reset()
+    fake_slack_server.users.clear()  # a time zone one test gave someone must not leak into the next
     fake_slack_server.channel_members.clear()
     fake_slack_server.channel_members.update({k: list(v) for k, v in MEMBERS.items()})
     return fake_slack_server

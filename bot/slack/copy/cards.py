@@ -4,6 +4,8 @@ and the messages to the leads and to the agent who logged it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from storage.values import ItemEventKind
 
 # --- card --------------------------------------------------------------------------------------
@@ -99,18 +101,57 @@ ERR_OUTCOME_REQUIRED = "Pick done or won't do."
 
 
 # --- history -----------------------------------------------------------------------------------
-def event_line(kind: str, actor_md: str, note_md: str = "", extra_md: str = "") -> str:
-    texts: dict[str, str] = {
-        ItemEventKind.CREATED: f"{actor_md} logged this{extra_md}.",
-        ItemEventKind.TAKEN: f"{actor_md} took it{extra_md}.",
-        ItemEventKind.CUSTOMER_UPDATED: f"{actor_md} updated the customer.",
-        ItemEventKind.REASSIGNED: f"{actor_md} moved it{extra_md}.",
-        ItemEventKind.ARRIVED: f"Moved here from {extra_md} by {actor_md}.",
-        ItemEventKind.RESOLVED: f"{actor_md} resolved it{extra_md}.",
-        ItemEventKind.SNOOZED: f"{actor_md} will update the customer by {extra_md}.",
-        ItemEventKind.ESCALATED: f"Escalated to the team leads{extra_md}.",
-    }
-    line = texts.get(kind, f"{actor_md}: {kind}{extra_md}")
+# One sentence per ItemEventKind; `detail_md` is the event's data, shown (the team it moved to,
+# the outcome, the previous owner, the new update time, the team it came from).
+def event_created(actor_md: str, detail_md: str = "") -> str:
+    return f"{actor_md} logged this."
+
+
+def event_taken(actor_md: str, detail_md: str = "") -> str:
+    over = f" over from {detail_md}" if detail_md else ""
+    return f"{actor_md} took it{over}."
+
+
+def event_customer_updated(actor_md: str, detail_md: str = "") -> str:
+    return f"{actor_md} updated the customer."
+
+
+def event_reassigned(actor_md: str, detail_md: str = "") -> str:
+    return f"{actor_md} moved it to {detail_md}."
+
+
+def event_arrived(actor_md: str, detail_md: str = "") -> str:
+    return f"Moved here from {detail_md} by {actor_md}."
+
+
+def event_resolved(actor_md: str, detail_md: str = "") -> str:
+    return f"{actor_md} resolved it ({detail_md})."
+
+
+def event_snoozed(actor_md: str, detail_md: str = "") -> str:
+    return f"{actor_md} will update the customer by {detail_md}."
+
+
+def event_escalated(actor_md: str, detail_md: str = "") -> str:
+    return "Escalated to the team leads."
+
+
+_EVENT_LINES: dict[str, Callable[[str, str], str]] = {
+    ItemEventKind.CREATED: event_created,
+    ItemEventKind.TAKEN: event_taken,
+    ItemEventKind.CUSTOMER_UPDATED: event_customer_updated,
+    ItemEventKind.REASSIGNED: event_reassigned,
+    ItemEventKind.ARRIVED: event_arrived,
+    ItemEventKind.RESOLVED: event_resolved,
+    ItemEventKind.SNOOZED: event_snoozed,
+    ItemEventKind.ESCALATED: event_escalated,
+}
+
+
+def event_line(kind: str, actor_md: str, note_md: str = "", detail_md: str = "") -> str:
+    """An event's line in the card's thread, with its note quoted below it."""
+    sentence = _EVENT_LINES.get(kind)
+    line = sentence(actor_md, detail_md) if sentence else f"{actor_md}: {kind}{detail_md}"
     if note_md:
         line += f"\n>{note_md}"
     return line

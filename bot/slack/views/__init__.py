@@ -5,8 +5,6 @@ re-exports the public names, so callers write `from bot.slack import views` and 
 """
 
 from bot.slack.views.blocks import (
-    CONTEXT_LIMIT,
-    FIELD_LIMIT,
     HEADER_LIMIT,
     MAX_MESSAGE_BLOCKS,
     MAX_VIEW_BLOCKS,
@@ -26,7 +24,6 @@ from bot.slack.views.card import (
     card_blocks,
     card_text,
     chunks,
-    event_blocks,
     full_text_blocks,
     full_text_fallback,
     needs_full_text,
@@ -49,8 +46,6 @@ from bot.slack.views.replies import ephemeral, teams_reply, text_blocks
 
 __all__ = [
     "CARD_CUSTOMER_LIMIT",
-    "CONTEXT_LIMIT",
-    "FIELD_LIMIT",
     "FORM_DETAILS_MAX",
     "HEADER_LIMIT",
     "HOME_LIST",
@@ -68,7 +63,6 @@ __all__ = [
     "chunks",
     "customer_update_modal",
     "ephemeral",
-    "event_blocks",
     "full_text_blocks",
     "full_text_fallback",
     "home_view",

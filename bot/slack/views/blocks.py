@@ -18,9 +18,7 @@ from bot.slack import copy
 MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100
 SECTION_LIMIT = 3000
-FIELD_LIMIT = 2000
 HEADER_LIMIT = 150
-CONTEXT_LIMIT = 2000
 
 Value = TypeVar("Value", bound=StrEnum)
 

@@ -167,7 +167,3 @@ def full_text_fallback(item: Item) -> str:
 
 def card_text(item: Item) -> str:
     return inert(copy.card_fallback(ids.item_ref(item.id or 0), item.summary), 300)
-
-
-def event_blocks(text_md: str) -> list[dict[str, Any]]:
-    return to_dicts([SectionBlock(text=md(text_md))])
