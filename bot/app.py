@@ -20,7 +20,8 @@ from bot.core.wallclock import Now, system_now
 from bot.logs import SIGNATURE_LOGGER, log_request, not_signature_body
 from bot.services.frontline import Frontline
 from bot.settings import Settings
-from bot.slack.gateway import SEND_TIMEOUT_SECONDS, WebGateway, make_client, make_send_client
+from bot.slack.gateway import WebGateway
+from bot.slack.web_clients import SEND_TIMEOUT_SECONDS, make_client, make_send_client
 from storage.db import make_engine
 
 log = logging.getLogger(__name__)
