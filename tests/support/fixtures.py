@@ -14,12 +14,15 @@ from typing import Any
 
 import pytest
 import yaml
-from sqlalchemy import event
-from sqlalchemy.pool import StaticPool
-from sqlmodel import Session, SQLModel, create_engine
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
+from bot.core.config import parse_config
+from bot.slack.delivery import Delivery
 from tests.support.app import Running, start_app
+from tests.support.fake_gateway import FakeGateway
 from tests.support.fake_slack import FakeSlack
+from tests.support.memory_db import memory_engine
 from tests.support.postgres import PostgresServer, find_pg_bin
 from tests.support.world import BOT_TOKEN, CONFIG, MEMBERS, SIGNING_SECRET, Clock
 
@@ -32,28 +35,30 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def memory_session() -> Iterator[Session]:
-    """A session on a fresh in-memory SQLite with every table, for repository unit tests.
+def engine() -> Iterator[Engine]:
+    """A fresh in-memory SQLite with every table (tests/support/memory_db.py)."""
+    memory = memory_engine()
+    yield memory
+    memory.dispose()
 
-    Real transactions as in storage.db.make_engine (the driver in autocommit, BEGIN emitted by
-    SQLAlchemy), so the savepoints behind claims roll back the way they do in the app.
-    """
-    engine = create_engine(
-        "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
-    )
 
-    @event.listens_for(engine, "connect")
-    def _autocommit_driver(dbapi_conn: Any, _record: Any) -> None:
-        dbapi_conn.isolation_level = None
-
-    @event.listens_for(engine, "begin")
-    def _begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
-
-    SQLModel.metadata.create_all(engine)
+@pytest.fixture
+def memory_session(engine: Engine) -> Iterator[Session]:
+    """A session on that in-memory database, for repository unit tests."""
     with Session(engine, expire_on_commit=False) as session:
         yield session
-    engine.dispose()
+
+
+@pytest.fixture
+def slack(clock: Clock) -> FakeGateway:
+    """The fake Slack gateway the domain's unit tier talks to, with the test channels' members."""
+    return FakeGateway(clock.now, members=MEMBERS)
+
+
+@pytest.fixture
+def delivery(engine: Engine, slack: FakeGateway, clock: Clock) -> Delivery:
+    """The real outbox sender, on the in-memory database and the fake gateway."""
+    return Delivery(engine, slack, parse_config(CONFIG, "test.yml"), clock.now)
 
 
 @pytest.fixture(scope="session")

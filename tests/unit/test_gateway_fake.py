@@ -8,42 +8,22 @@ from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Iterator
 from datetime import timedelta
 
-import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.core.config import parse_config
-from bot.slack.delivery import METADATA_EVENT, Delivery
+from bot.slack.delivery import METADATA_EVENT
 from bot.slack.gateway import SlackGateway, WebGateway
 from storage import outbox
 from storage.models import Item, Outbox
 from storage.values import OutboxKind, OutboxStatus
 from tests.support.fake_gateway import FakeGateway
-from tests.support.memory_db import memory_engine
 from tests.support.world import CONFIG, Clock
 
 CFG = parse_config(CONFIG, "test.yml")
 KEY = "card:1:0"
-
-
-@pytest.fixture
-def engine() -> Iterator[Engine]:
-    engine = memory_engine()
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def slack(clock: Clock) -> FakeGateway:
-    return FakeGateway(clock.now)
-
-
-@pytest.fixture
-def delivery(engine: Engine, slack: FakeGateway, clock: Clock) -> Delivery:
-    return Delivery(engine, slack, CFG, clock.now)
 
 
 def queue_card(engine: Engine, clock: Clock) -> int:

@@ -28,28 +28,10 @@ from bot.services.workspace import Workspace
 from bot.slack.delivery import Delivery
 from storage.models import Item
 from tests.support.fake_gateway import TEAM_ID, FakeGateway
-from tests.support.memory_db import memory_engine
-from tests.support.world import CONFIG, MEMBERS, Clock, ny
+from tests.support.world import CONFIG, Clock, ny
 
 CFG = parse_config(CONFIG, "test.yml")
 TIP_CHANNELS = ["C0TIPS", "C0FLOOR"]
-
-
-@pytest.fixture
-def engine() -> Iterator[Engine]:
-    engine = memory_engine()
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def slack(clock: Clock) -> FakeGateway:
-    return FakeGateway(clock.now, members=MEMBERS)
-
-
-@pytest.fixture
-def delivery(engine: Engine, slack: FakeGateway, clock: Clock) -> Delivery:
-    return Delivery(engine, slack, CFG, clock.now)
 
 
 @pytest.fixture

@@ -6,11 +6,9 @@ they need is what they are given.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from bot.cards.membership import Membership
 from bot.core.config import parse_config
@@ -18,25 +16,13 @@ from bot.schedule.people import People
 from bot.services.capture import CaptureService
 from bot.services.card_actions import CardActions
 from bot.slack.delivery import Delivery
-from storage.models import Item, ItemEvent, Outbox
+from storage.models import Item, ItemEvent
 from storage.values import OutboxKind, OutboxStatus
 from tests.support.fake_gateway import TEAM_ID, FakeGateway
-from tests.support.memory_db import memory_engine
-from tests.support.world import CONFIG, MEMBERS, Clock
+from tests.support.helpers import outbox_rows
+from tests.support.world import CONFIG, Clock
 
 CFG = parse_config(CONFIG, "test.yml")
-
-
-@pytest.fixture
-def engine() -> Iterator[Engine]:
-    engine = memory_engine()
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def slack(clock: Clock) -> FakeGateway:
-    return FakeGateway(clock.now, members=MEMBERS)
 
 
 @pytest.fixture
@@ -47,11 +33,6 @@ def capture(engine: Engine, slack: FakeGateway, clock: Clock) -> CaptureService:
 @pytest.fixture
 def cards(engine: Engine, slack: FakeGateway, clock: Clock) -> CardActions:
     return CardActions(CFG, engine, clock.now, Membership(slack), People(engine, slack, clock.now))
-
-
-def outbox_rows(engine: Engine) -> list[Outbox]:
-    with Session(engine) as session:
-        return list(session.exec(select(Outbox).order_by(col(Outbox.id))).all())
 
 
 def events_of(engine: Engine) -> list[tuple[int | None, str]]:
