@@ -69,6 +69,31 @@ class Item(SQLModel, table=True):
     card_ts: str | None = Field(default=None, max_length=32)
     card_permalink: str | None = Field(default=None, max_length=500)
     moves: int = 0
+    # Distinct customers across the item's reports (kept by storage.reports on every change).
+    customers: int = 1
+    merged_into_id: int | None = Field(default=None, index=True)
+    first_update_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    rule_outcome: str | None = Field(default=None, max_length=16)
+
+
+class Report(SQLModel, table=True):
+    """One customer's account of an item: who, what they said, who heard it, where and when.
+
+    Capture makes an item's first report; a merge moves reports to the item they belong with.
+    """
+
+    __tablename__ = "report"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slack_team_id: str = Field(max_length=32)
+    item_id: int = Field(foreign_key="item.id", index=True)
+    customer: str = Field(default="", sa_type=Text)
+    # lower-cased, trimmed customer; "" when none was given (such a report counts as one customer)
+    customer_key: str = Field(default="", sa_type=Text)
+    quote: str = Field(default="", sa_type=Text)
+    agent_id: str = Field(max_length=32)
+    source_permalink: str | None = Field(default=None, max_length=500)
+    created_at: datetime = Field(sa_type=UTCDateTime)
 
 
 class ItemEvent(SQLModel, table=True):

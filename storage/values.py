@@ -16,6 +16,9 @@ class ItemStatus(StrEnum):
 
     OPEN = "open"
     RESOLVED = "resolved"
+    # Closed because it is the same request as another item (Item.merged_into_id); its reports
+    # moved there. Undoing the merge makes it open again.
+    MERGED = "merged"
 
 
 class ItemKind(StrEnum):
@@ -41,6 +44,14 @@ class Outcome(StrEnum):
     WONT_DO = "wont_do"
 
 
+class RuleOutcome(StrEnum):
+    """Item.rule_outcome: for a rule that blocks customers, what became of the rule."""
+
+    CHANGED = "changed"
+    JUDGEMENT = "judgement"  # kept, but people may now use their judgement
+    KEPT = "kept"  # kept as it is: needs a reason
+
+
 class ItemEventKind(StrEnum):
     """ItemEvent.kind: what happened to an item."""
 
@@ -52,6 +63,9 @@ class ItemEventKind(StrEnum):
     SNOOZED = "snoozed"
     NUDGED = "nudged"
     ESCALATED = "escalated"
+    MERGED = "merged"  # on the item merged away; data: target, report ids moved
+    MERGED_IN = "merged_in"  # on the target; data: source, report ids
+    MERGE_UNDONE = "merge_undone"  # on both items
     # Has a thread line in bot/slack/copy/, but nothing records it yet.
     ARRIVED = "arrived"
 

@@ -23,7 +23,7 @@ from bot.core.text import (
 )
 from bot.schedule.clock import add_business_time
 from bot.slack import copy, views
-from storage import events, items, outbox
+from storage import events, items, outbox, reports
 from storage.models import Item
 from storage.values import ItemEventKind, ItemKind, OutboxKind, Urgency
 
@@ -226,6 +226,15 @@ def store(
         assert existing is not None, "the client_key that refused the insert is stored"
         return Captured(existing, False, None, (), config.team(existing.team_key) or team)
     assert item.id is not None
+    reports.add_report(
+        session,
+        item=item,
+        customer=item.customer,
+        quote=item.details or item.summary,
+        agent_id=reporter_id,
+        source_permalink=item.source_permalink,
+        now=now,
+    )
     events.add_event(
         session,
         item_id=item.id,

@@ -128,6 +128,7 @@ def customer_updated(
         return Change(item)
     team = config.owner_of(item.team_key)
     item.informed_at, item.updated_at = now, now
+    item.first_update_at = item.first_update_at or now
     item.due_at = due_for(item, team, config, now)
     item.nudged_for_due_at = item.escalated_for_due_at = item.snoozed_until = None
     session.add(item)

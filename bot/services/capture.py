@@ -18,7 +18,7 @@ from bot.core.wallclock import Now
 from bot.slack import copy, views
 from bot.slack.delivery import Delivery
 from bot.slack.gateway import SlackError, SlackGateway
-from storage import intake, items, outbox
+from storage import intake, items, outbox, reports
 from storage.db import session_scope
 from storage.engine import Engine
 from storage.values import OutboxKind
@@ -178,6 +178,7 @@ class CaptureService:
             if item is not None and not item.source_permalink:
                 item.source_permalink = link
                 session.add(item)
+                reports.set_first_permalink(session, item_id=captured.item.id, link=link)
 
     def where_it_went(self, captured: Captured) -> str:
         """The follow-up for the agent: the card's link, or honestly that it is still pending."""

@@ -136,6 +136,18 @@ def event_escalated(actor_md: str, detail_md: str = "") -> str:
     return "Escalated to the team leads."
 
 
+def event_merged(actor_md: str, detail_md: str = "") -> str:
+    return f"{actor_md} found this is the same request as {detail_md}; its customers are there now."
+
+
+def event_merged_in(actor_md: str, detail_md: str = "") -> str:
+    return f"{actor_md} merged {detail_md} into this: one request, more customers waiting on it."
+
+
+def event_merge_undone(actor_md: str, detail_md: str = "") -> str:
+    return f"{actor_md} undid the merge with {detail_md}; both stand on their own again."
+
+
 _EVENT_LINES: dict[str, Callable[[str, str], str]] = {
     ItemEventKind.CREATED: event_created,
     ItemEventKind.TAKEN: event_taken,
@@ -145,6 +157,9 @@ _EVENT_LINES: dict[str, Callable[[str, str], str]] = {
     ItemEventKind.RESOLVED: event_resolved,
     ItemEventKind.SNOOZED: event_snoozed,
     ItemEventKind.ESCALATED: event_escalated,
+    ItemEventKind.MERGED: event_merged,
+    ItemEventKind.MERGED_IN: event_merged_in,
+    ItemEventKind.MERGE_UNDONE: event_merge_undone,
 }
 
 

@@ -6,7 +6,7 @@ forms.
 
 from __future__ import annotations
 
-from storage.values import ItemKind, ItemStatus, Outcome, Urgency
+from storage.values import ItemKind, ItemStatus, Outcome, RuleOutcome, Urgency
 
 # Labels for stored values, keyed by their enum members; the order is the order in the forms.
 KIND_LABELS = {
@@ -17,7 +17,16 @@ KIND_LABELS = {
 }
 URGENCY_LABELS = {Urgency.NORMAL: "Normal", Urgency.HIGH: "High"}
 OUTCOME_LABELS = {Outcome.DONE: "Done", Outcome.WONT_DO: "Won't do"}
-STATUS_LABELS = {ItemStatus.OPEN: "Open", ItemStatus.RESOLVED: "Resolved"}
+STATUS_LABELS = {
+    ItemStatus.OPEN: "Open",
+    ItemStatus.RESOLVED: "Resolved",
+    ItemStatus.MERGED: "Merged",
+}
+RULE_OUTCOME_LABELS = {
+    RuleOutcome.CHANGED: "Rule changed",
+    RuleOutcome.JUDGEMENT: "Room for judgement",
+    RuleOutcome.KEPT: "Rule kept",
+}
 
 APP_NAME = "Frontline"
 
