@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-DOMAIN_PACKAGES = ("services", "capture", "cards", "schedule", "slack", "core")
+DOMAIN_PACKAGES = ("services", "capture", "cards", "schedule", "insights", "slack", "core")
 # Every module of the domain: a new one is checked without anyone having to list it.
 DOMAIN = sorted(
     str(path.relative_to(ROOT))
