@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import os
 import signal
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot import logs, preflight
 from bot.core.config import ConfigError, FrontlineConfig, load_config
@@ -17,10 +20,13 @@ from bot.core.wallclock import Now, fixed, system_now
 from bot.settings import Settings, load_settings, token_problems
 from bot.slack import copy
 
+if TYPE_CHECKING:
+    from storage.export import ExportFilter
+
 log = logging.getLogger("frontline")
 EXIT_USAGE = 2  # the environment, the tokens or the config need fixing
 EXIT_LATER = 1  # Slack answered but could not help just now: run again later
-JOBS = ("nudges", "digest", "tips", "deliveries")
+JOBS = ("nudges", "digest", "tips", "deliveries", "weekly")
 
 
 class CliError(Exception):
@@ -80,6 +86,19 @@ def build_parser() -> argparse.ArgumentParser:
     jr.add_argument("job", choices=JOBS)
     jr.add_argument("--at", type=parse_at, default=None, help="the job's notion of now (ISO-8601)")
     jr.add_argument("--dry-run", action="store_true", help="print what would be sent; send nothing")
+    ex = sub.add_parser("export", help="write every item (or report) as CSV or JSON Lines")
+    ex.add_argument("--format", choices=("csv", "jsonl"), default="csv", help="default csv")
+    ex.add_argument(
+        "--since", metavar="DATE", help="created on or after this day (YYYY-MM-DD, UTC)"
+    )
+    ex.add_argument(
+        "--until", metavar="DATE", help="created on or before this day (YYYY-MM-DD, UTC)"
+    )
+    ex.add_argument(
+        "--team", metavar="KEY", action="append", help="only this team's items (repeatable)"
+    )
+    ex.add_argument("--reports", action="store_true", help="one row per report, not per item")
+    ex.add_argument("--output", metavar="PATH", help="write to this file (default: stdout)")
     return parser
 
 
@@ -245,6 +264,83 @@ def cmd_jobs(settings: Settings, config: FrontlineConfig, args: argparse.Namespa
     return 0
 
 
+def _day(flag: str, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CliError(copy.export_bad_date(flag, value)) from None
+
+
+def _export_filter(config: FrontlineConfig, args: argparse.Namespace) -> ExportFilter:
+    """The rows asked for; every bad flag is found before anything is read or written."""
+    from storage.export import ExportFilter
+
+    since, until = _day("--since", args.since), _day("--until", args.until)
+    if since and until and since > until:
+        raise CliError(copy.export_dates_reversed(args.since, args.until))
+    known = [t.key for t in config.teams]
+    for key in args.team or []:
+        if key not in known:
+            raise CliError(copy.export_unknown_team(key, known))
+    return ExportFilter(
+        since=datetime.combine(since, time(0), UTC) if since else None,
+        # inclusive: everything created before the next day began
+        until=datetime.combine(until + timedelta(days=1), time(0), UTC) if until else None,
+        teams=list(args.team) if args.team else None,
+    )
+
+
+def cmd_export(settings: Settings, config: FrontlineConfig, args: argparse.Namespace) -> int:
+    where = _export_filter(config, args)
+    _check([preflight.database(settings.database_url)])
+    from bot.insights.export import ExportService
+    from storage.db import make_engine
+    from storage.migrate import upgrade
+
+    upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        service = ExportService(config, engine, system_now)
+        if not args.output:
+            try:
+                service.write(sys.stdout, where, fmt=args.format, reports=args.reports)
+                sys.stdout.flush()
+            except BrokenPipeError:  # `frontline export | head`: the reader has had enough
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
+        target = Path(args.output)
+        partial = target.with_name(target.name + ".part")
+        bar = None
+        if sys.stderr.isatty():
+            from tqdm import tqdm
+
+            total = service.count(where, reports=args.reports)
+            bar = tqdm(total=total, unit=" rows", file=sys.stderr, dynamic_ncols=True)
+        try:
+            with partial.open("w", encoding="utf-8", newline="") as out:
+                rows = service.write(
+                    out,
+                    where,
+                    fmt=args.format,
+                    reports=args.reports,
+                    progress=bar.update if bar is not None else None,
+                )
+            os.replace(partial, target)  # a whole file or none: never half an export
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise CliError(f"{args.output}: {exc.strerror or exc}") from None
+        finally:
+            if bar is not None:
+                bar.close()
+        what = "reports" if args.reports else "items"
+        print(copy.export_written(rows, what, str(target)), file=sys.stderr)
+        return 0
+    finally:
+        engine.dispose()
+
+
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return text[0][:200] if text else type(exc).__name__
@@ -260,7 +356,7 @@ def _problems(
     elif args.command == "jobs":
         problems += token_problems(settings, need_signing_secret=False)
     config = None
-    if args.command in ("run", "jobs", "config"):
+    if args.command in ("run", "jobs", "config", "export"):
         config, config_problems = _config(settings)
         problems += config_problems
     return config, problems
@@ -283,6 +379,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_config(settings, config)
         if args.command == "jobs":
             return cmd_jobs(settings, config, args)
+        if args.command == "export":
+            return cmd_export(settings, config, args)
         return cmd_run(settings, config, args)
     except CliError as exc:
         for line in exc.lines:

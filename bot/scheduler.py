@@ -1,5 +1,7 @@
 """In-process APScheduler: timezone-aware cron triggers, coalesced, with misfire grace.
 
+The weekly insight runs once a week on `insights.day` at `insights.time` (the org's timezone).
+
 Daily jobs also run once at start-up when today's time has passed (a restart at 09:40 still
 posts the 09:30 tip); their database keys make that catch-up a no-op when it already went out.
 """
@@ -14,6 +16,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.schedule.clock import WEEKDAYS
 from bot.schedule.jobs import run_job
 from bot.services.frontline import Frontline
 
@@ -38,6 +41,18 @@ def _catch_up_due(fl: Frontline, at: time, now: datetime) -> bool:
     local = now.astimezone(cal.tz)
     today_at = datetime.combine(local.date(), at, tzinfo=cal.tz)
     return cal.is_working_day(local.date()) and today_at <= now < today_at + DAILY_GRACE
+
+
+def _weekly_catch_up_due(fl: Frontline, now: datetime) -> bool:
+    """A restart on the insights day within the grace after its time: its outbox keys (one per
+    lead, team and week) make the catch-up a no-op when the report already went out."""
+    insights = fl.config.insights
+    tz = fl.config.calendar().tz
+    local = now.astimezone(tz)
+    if WEEKDAYS[local.weekday()] != insights.day:
+        return False
+    at = datetime.combine(local.date(), insights.time, tzinfo=tz)
+    return at <= now < at + DAILY_GRACE
 
 
 def start_scheduler(fl: Frontline) -> BackgroundScheduler:
@@ -69,5 +84,13 @@ def start_scheduler(fl: Frontline) -> BackgroundScheduler:
             log.info("catching up today's %s (scheduled %s)", job, at.strftime("%H:%M"))
             # no trigger: APScheduler runs it once, as soon as the scheduler starts
             scheduler.add_job(_runner(fl, job), id=f"{job}-catch-up")
+    insights = config.insights
+    if insights.enabled:
+        at = insights.time
+        trigger = CronTrigger(day_of_week=insights.day, hour=at.hour, minute=at.minute, timezone=tz)
+        scheduler.add_job(_runner(fl, "weekly"), trigger, id="weekly")
+        if _weekly_catch_up_due(fl, now):
+            log.info("catching up this week's weekly insight (scheduled %s)", at.strftime("%H:%M"))
+            scheduler.add_job(_runner(fl, "weekly"), id="weekly-catch-up")
     scheduler.start()
     return scheduler

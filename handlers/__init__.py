@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.services.frontline import Frontline
-from handlers import actions, commands, events, guard, shortcuts, submissions
+from handlers import actions, commands, events, guard, home, merge, shortcuts, submissions
 
 
 def register(app: App, frontline: Frontline) -> None:
@@ -15,3 +15,5 @@ def register(app: App, frontline: Frontline) -> None:
     actions.register(app, frontline)
     submissions.register(app, frontline)
     events.register(app, frontline)
+    merge.register(app, frontline)
+    home.register(app, frontline)

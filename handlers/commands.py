@@ -51,6 +51,21 @@ def register(app: App, fl: Frontline) -> None:
         if word == "digest":  # anything longer is feedback ("digest emails fail for Acme")
             ack(**views.ephemeral(copy.DIGEST_USAGE))
             return
+        wanted = re.fullmatch(r"search(?:\s+(.*))?", text, flags=re.IGNORECASE | re.DOTALL)
+        if wanted:  # the best matches across every team, for the caller only
+            words = (wanted.group(1) or "").strip()
+            if not words:
+                ack(**views.ephemeral(copy.SEARCH_USAGE))
+                return
+            ack(**fl.search.reply(team_id(body), words))
+            return
+        if word == "export":  # a lead's CSV of the last 90 days, in their DM
+            if not fl.exports.led_by(user_id(body)):
+                ack(**views.ephemeral(copy.EXPORT_FOR_LEADS))
+                return
+            ack(**views.ephemeral(copy.EXPORT_ON_ITS_WAY))
+            fl.after_ack(send_export, fl, body, respond)
+            return
         result = fl.capture.capture_command(
             text,
             team_id=team_id(body),
@@ -64,8 +79,21 @@ def register(app: App, fl: Frontline) -> None:
 
 def tell_where_it_went(fl: Frontline, captured: Captured, respond: Respond) -> None:
     """Post the card, then tell the agent where it is (or, honestly, that it is pending)."""
-    text = fl.capture.tell_where_it_went(captured)
+    reply = fl.capture.tell_where_it_went(captured)  # with up to 3 similar items to merge into
     try:
-        respond(replace_original=True, **views.ephemeral(text))
+        respond(replace_original=True, **reply)
     except Exception:
         log.warning("could not answer %s through response_url", captured.ref)
+
+
+def send_export(fl: Frontline, body: dict[str, Any], respond: Respond) -> None:
+    """Build the lead's CSV and send it to their DM; say so when it could not be built."""
+    try:
+        key = str(body.get("trigger_id") or body.get("response_url"))
+        fl.exports.send_to_lead(team_id=team_id(body), user=user_id(body), request_key=key)
+    except Exception:
+        log.exception("could not build the export")
+        try:
+            respond(replace_original=True, **views.ephemeral(copy.EXPORT_NOT_BUILT))
+        except Exception:
+            log.warning("could not answer the export request through response_url")

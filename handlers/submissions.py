@@ -26,6 +26,8 @@ FIELD_BLOCKS = {
     "note": ids.BLOCK_NOTE,
     "outcome": ids.BLOCK_OUTCOME,
     "until": ids.BLOCK_SNOOZE_AT,
+    "rule_outcome": ids.BLOCK_RULE_OUTCOME,
+    "rule_reason": ids.BLOCK_RULE_REASON,
 }
 
 
@@ -107,6 +109,8 @@ def register(app: App, fl: Frontline) -> None:
             state_value(view, ids.BLOCK_OUTCOME, "outcome"),
             state_value(view, ids.BLOCK_NOTE, "note"),
             key=f"view:{view['id']}",
+            rule_outcome=state_value(view, ids.BLOCK_RULE_OUTCOME, "rule_outcome"),
+            rule_reason=state_value(view, ids.BLOCK_RULE_REASON, "rule_reason"),
         )
         if answer(ack, change, copy.RESOLVE_TITLE):
             fl.deliver(change.outbox_ids)

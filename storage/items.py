@@ -163,3 +163,26 @@ def _set_card_for_move(session: Session, *, item_id: int | None, move: int, **va
         .execution_options(synchronize_session=False)
     )
     return affected(result) == 1
+
+
+# --- merges: the form's choice of targets, and the merge note to update on undo -----------------
+
+
+def open_items_of_team(
+    session: Session, *, team_id: str, team_key: str, exclude_id: int | None, limit: int
+) -> list[Item]:
+    """The team's open items, most customers first then newest (a merge form's choices)."""
+    stmt = select(Item).where(
+        Item.slack_team_id == team_id,
+        Item.team_key == team_key,
+        col(Item.status) == ItemStatus.OPEN,
+    )
+    if exclude_id is not None:
+        stmt = stmt.where(col(Item.id) != exclude_id)
+    stmt = stmt.order_by(col(Item.customers).desc(), col(Item.id).desc()).limit(limit)
+    return list(session.exec(stmt).all())
+
+
+def get_outbox_row_by_key(session: Session, *, key: str) -> Outbox | None:
+    """One outbox row by its key (the thread note a merge posted, to update it on undo)."""
+    return session.exec(select(Outbox).where(col(Outbox.key) == key)).first()

@@ -80,6 +80,7 @@ class OutboxKind(StrEnum):
     FULL_TEXT = "full_text"
     DM = "dm"
     POST = "post"
+    FILE = "file"  # a file uploaded to a channel or a DM (bot/slack/delivery/files.py)
 
 
 class OutboxStatus(StrEnum):

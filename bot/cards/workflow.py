@@ -16,11 +16,11 @@ from bot.capture.intake import due_for, full_text_rows, lead_alerts
 from bot.core import ids
 from bot.core.config import FrontlineConfig, Team
 from bot.core.items import is_open
-from bot.core.text import inert
-from bot.slack import copy, views
+from bot.insights import close_loop
+from bot.slack import copy
 from storage import events, items, outbox
 from storage.models import Item, ItemEvent
-from storage.values import ItemEventKind, ItemStatus, OutboxKind, Outcome, Urgency
+from storage.values import ItemEventKind, ItemKind, ItemStatus, OutboxKind, Outcome, Urgency
 
 OUTCOMES = tuple(Outcome)
 
@@ -208,14 +208,22 @@ def resolve(
     note: str,
     now: datetime,
     dedupe_key: str,
+    rule_outcome: str = "",
+    rule_reason: str = "",
 ) -> Change:
     if outcome not in OUTCOMES:
         return Change(item, errors={"outcome": copy.ERR_OUTCOME_REQUIRED})
     note = note.strip()
     if not note:
         return Change(item, errors={"note": copy.ERR_NOTE_REQUIRED})
+    errors = close_loop.rule_errors(item, rule_outcome, rule_reason)
+    if errors:
+        return Change(item, errors=errors)
     if not is_open(item):
         return Change(item, message=copy.already_resolved(ids.item_ref(item.id or 0)))
+    data = {"outcome": outcome}
+    if item.kind == ItemKind.RIGID_RULE:
+        data |= {"rule_outcome": rule_outcome, "rule_reason": rule_reason.strip()}
     event, rows = record(
         session,
         item,
@@ -223,7 +231,7 @@ def resolve(
         actor,
         now,
         note=note,
-        data={"outcome": outcome},
+        data=data,
         dedupe_key=dedupe_key,
     )
     if event is None:
@@ -231,24 +239,10 @@ def resolve(
     item.status, item.outcome, item.resolution_note = ItemStatus.RESOLVED, outcome, note
     item.resolved_at, item.updated_at = now, now
     item.owner_id = item.owner_id or actor
+    if item.kind == ItemKind.RIGID_RULE:
+        item.rule_outcome = rule_outcome
     session.add(item)
-    ref = ids.item_ref(item.id or 0)
-    label = copy.OUTCOME_LABELS[Outcome(outcome)]
-    text = copy.reporter_resolved(
-        ref, inert(item.summary, 300), label, f"<@{actor}>", inert(note, 2500).replace("\n", "\n>")
-    )
-    rows += outbox.queue(
-        session,
-        item,
-        key=f"resolved-dm:{item.id}",
-        kind=OutboxKind.DM,
-        now=now,
-        payload={
-            "user": item.reporter_id,
-            "text": copy.reporter_resolved_fallback(ref, label),
-            "blocks": views.text_blocks(text),
-        },
-    )
+    rows += close_loop.resolved_dms(session, item, actor, rule_reason.strip(), now)
     return Change(item, True, outbox_ids=rows + refresh_card(session, item, now))
 
 

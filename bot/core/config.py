@@ -177,6 +177,41 @@ class Tips(_Strict):
         return value
 
 
+_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _weekday(value: Any) -> Any:
+    """mon … sun (a full day name is accepted too: Monday → mon)."""
+    word = value.strip().lower() if isinstance(value, str) else None
+    if word in WEEKDAYS:
+        return word
+    if word in _DAY_NAMES:
+        return WEEKDAYS[_DAY_NAMES.index(word)]
+    raise ValueError("must be a day of the week: mon, tue, wed, thu, fri, sat or sun")
+
+
+class Insights(_Strict):
+    """The weekly insight for leads: when it goes out, and an optional org-wide channel."""
+
+    enabled: bool = True
+    day: Weekday = "mon"
+    time: LocalTime = time(9, 0)
+    channel: str | None = None
+
+    _t = field_validator("time", mode="before")(_parse_time)
+    _d = field_validator("day", mode="before")(_weekday)
+
+    @field_validator("channel")
+    @classmethod
+    def _channel(cls, value: str | None) -> str | None:
+        if value is not None and not CHANNEL_ID.fullmatch(value):
+            raise ValueError(
+                f"{value!r} is not a Slack channel id like C0123ABCD (channel details → About → "
+                "Channel ID), not a #name"
+            )
+        return value
+
+
 class Routing(_Strict):
     min_score: float = Field(default=85, ge=0, le=100)
 
@@ -190,6 +225,7 @@ class FrontlineConfig(_Strict):
     nudges: Nudges = Nudges()
     digest: Digest = Digest()
     tips: Tips = Tips()
+    insights: Insights = Insights()
     teams: list[Team] = Field(min_length=1, max_length=100)
 
     @field_validator("timezone")

@@ -28,8 +28,7 @@ ACTION_OPEN_CARD = "feedback_open_card"
 ACTION_HOME_LOG = "feedback_home_log"
 
 CARD_ACTIONS = (ACTION_TAKE, ACTION_CUSTOMER_UPDATED, ACTION_REASSIGN, ACTION_RESOLVE)
-ALL_ACTIONS = (*CARD_ACTIONS, ACTION_SNOOZE, ACTION_OPEN_CARD, ACTION_HOME_LOG)
-ALL_VIEWS = (VIEW_CAPTURE, VIEW_CUSTOMER_UPDATE, VIEW_RESOLUTION, VIEW_REASSIGN, VIEW_SNOOZE)
+
 EVENTS = ("app_home_opened",)
 
 # block_ids
@@ -60,3 +59,40 @@ def parse_item_ref(value: str | None) -> int | None:
         return None
     match = _REF.match(value)
     return int(match.group(1)) if match else None
+
+
+# --- merge (insights: one request, many customers) ----------------------------------------------
+ACTION_MERGE = "feedback_merge"  # on the card; value = item id, e.g. "FB-42"
+MERGE_MODAL_CALLBACK = "feedback_merge_into"
+ACTION_MERGE_UNDO = "feedback_merge_undo"  # on the thread note; value = the merge's event id
+ACTION_MERGE_SUGGESTED = "feedback_merge_suggested"  # value = "FB-43>FB-12" (source>target)
+BLOCK_MERGE_PICK = "fb_merge_pick"
+BLOCK_MERGE_REF = "fb_merge_ref"
+BLOCK_MERGE_NOTE = "feedback_merge_note"
+BLOCK_MERGE_SUGGESTION = "feedback_merge_suggestion"  # suffixed with ":<item id>"
+BLOCK_RULE_OUTCOME = "fb_rule_outcome"
+BLOCK_RULE_REASON = "fb_rule_reason"
+MERGE_ACTIONS = (ACTION_MERGE, ACTION_MERGE_UNDO, ACTION_MERGE_SUGGESTED)
+
+# --- home (App Home: "what needs me?") -----------------------------------------------------------
+# The button under a long App Home list; value = "<list>|<rows before>|<cursor>", e.g.
+# "overdue|10|2026-11-24T15:00:00+00:00|42" (next page) or "overdue|0|" (back to the first page).
+ACTION_HOME_MORE = "feedback_home_more"
+
+# everything the app registers (tests check the listeners and the contract document each)
+ALL_ACTIONS = (
+    *CARD_ACTIONS,
+    ACTION_SNOOZE,
+    ACTION_OPEN_CARD,
+    ACTION_HOME_LOG,
+    *MERGE_ACTIONS,
+    ACTION_HOME_MORE,
+)
+ALL_VIEWS = (
+    VIEW_CAPTURE,
+    VIEW_CUSTOMER_UPDATE,
+    VIEW_RESOLUTION,
+    VIEW_REASSIGN,
+    VIEW_SNOOZE,
+    MERGE_MODAL_CALLBACK,
+)

@@ -6,7 +6,8 @@ Stored and committed before anything is sent to Slack; the card goes through the
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from sqlmodel import Session
 
@@ -15,6 +16,7 @@ from bot.capture.intake import Captured, CaptureRefused, Draft
 from bot.core.config import FrontlineConfig
 from bot.core.text import inert, is_blank, readable, visible_or_empty
 from bot.core.wallclock import Now
+from bot.insights.similar import SimilarFinder
 from bot.slack import copy, views
 from bot.slack.delivery import Delivery
 from bot.slack.gateway import SlackError, SlackGateway
@@ -57,6 +59,7 @@ class CaptureService:
         self._gateway = gateway
         self._now = now
         self._delivery = delivery
+        self._similar: SimilarFinder | None = None
 
     # --- the listeners' calls -------------------------------------------------------------------
     def capture_command(
@@ -132,11 +135,35 @@ class CaptureService:
             long_message_chars=len(text),
         )
 
-    def tell_where_it_went(self, captured: Captured) -> str:
-        """After the command's ack: post the card, then the ack again with where it went."""
+    def tell_where_it_went(self, captured: Captured) -> dict[str, Any]:
+        """After the command's ack: post the card, then the ack again with where it went and
+        up to 3 similar open items to merge it into (the reply's body, for response_url)."""
         self._delivery.send(list(captured.outbox_ids))
         message = self.where_it_went(captured)
-        return f"{self._ack_text(captured)}\n{message}"
+        text = f"{self._ack_text(captured)}\n{message}"
+        suggestions = self.suggestions(captured)
+        if not suggestions:
+            return views.ephemeral(text)
+        blocks = views.suggestion_blocks(text, captured.item.id or 0, suggestions)
+        return {"response_type": "ephemeral", "text": text[: views.SECTION_LIMIT], "blocks": blocks}
+
+    def suggest_from(self, finder: SimilarFinder) -> None:
+        """Similar open items are suggested after each capture (off the ack's path)."""
+        self._similar = finder
+
+    def suggestions(self, captured: Captured) -> list[views.Suggestion]:
+        """Up to 3 open items of the same team that look like the same request; [] on any
+        trouble (a suggestion is a nicety: the capture itself is done)."""
+        if self._similar is None or captured.item.id is None:
+            return []
+        try:
+            found = self._similar.similar_to(captured.item, limit=3)
+        except Exception:
+            log.exception("no suggestions for %s", captured.ref)
+            return []
+        return [
+            views.Suggestion(s.item_id, s.summary, s.customers, s.card_permalink) for s in found
+        ]
 
     def finish_form(self, captured: Captured, channel: str | None, ts: str | None) -> None:
         """After the form's ack: keep the conversation's permalink, post the card, DM the link."""
@@ -193,7 +220,9 @@ class CaptureService:
         return copy.capture_card_pending(captured.ref, team)
 
     def confirm_by_dm(self, captured: Captured) -> None:
-        """Modal captures have no response_url: the agent gets the link in the app's DM."""
+        """Modal captures have no response_url: the agent gets the link in the app's DM, with
+        the similar open items to merge it into."""
+        suggestions = [asdict(s) for s in self.suggestions(captured)]
         with session_scope(self._engine) as session:
             row = outbox.enqueue(
                 session,
@@ -209,6 +238,7 @@ class CaptureService:
                         captured.ref, inert(captured.team.name, 80), "{link}"
                     ),
                     "with_card_link": True,
+                    "suggestions": suggestions,
                 },
             )
             row_id = row.id if row else None

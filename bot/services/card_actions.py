@@ -82,13 +82,24 @@ class CardActions:
         )
 
     def resolve(
-        self, team_id: str, user: str, item_id: int | None, outcome: str, note: str, key: str
+        self,
+        team_id: str,
+        user: str,
+        item_id: int | None,
+        outcome: str,
+        note: str,
+        key: str,
+        rule_outcome: str = "",
+        rule_reason: str = "",
     ) -> workflow.Change:
+        """rule_outcome and rule_reason: for a rule that blocks customers, what became of it."""
         return self._act(
             team_id,
             user,
             item_id,
-            lambda s, i: workflow.resolve(s, i, user, outcome, note, self._now(), key),
+            lambda s, i: workflow.resolve(
+                s, i, user, outcome, note, self._now(), key, rule_outcome, rule_reason
+            ),
         )
 
     def snooze(

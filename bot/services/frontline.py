@@ -14,6 +14,10 @@ from typing import Any
 from bot.cards.membership import Membership
 from bot.core.config import FrontlineConfig
 from bot.core.wallclock import Now, system_now
+from bot.insights.export import ExportService
+from bot.insights.search import SearchService
+from bot.insights.similar import SimilarFinder
+from bot.insights.weekly import WeeklyService
 from bot.schedule.deliveries import Deliveries
 from bot.schedule.digest import DigestService
 from bot.schedule.nudges import NudgeService
@@ -24,6 +28,7 @@ from bot.schedule.tips import TipBook, TipService
 from bot.services.capture import CaptureService
 from bot.services.card_actions import CardActions
 from bot.services.home import HomeService
+from bot.services.merges import MergeService
 from bot.services.workspace import Workspace, WorkspaceUnknown, is_outage
 from bot.slack.delivery import Delivery, SendReport
 from bot.slack.gateway import SlackGateway
@@ -56,6 +61,10 @@ class Frontline:
         self.workspace = Workspace(engine, slack, now, after_ack_workers=after_ack_workers)
         self.capture = CaptureService(config, engine, slack, now, self.delivery)
         self.cards = CardActions(config, engine, now, self.membership, self.people)
+        self.merges = MergeService(engine, now, self.cards)
+        self.search = SearchService(config, engine, now)
+        self.similar = SimilarFinder(engine)
+        self.capture.suggest_from(self.similar)  # suggestions after each capture
         tips = TipBook(config)
         self.home = HomeService(config, engine, now, self.membership, self.people, tips)
         # the scheduled jobs, each a use case with its collaborators
@@ -64,12 +73,15 @@ class Frontline:
             config, engine, now, self.people, self.workspace, tips, self.delivery
         )
         self.tip_posts = TipService(config, engine, now, self.workspace, tips, self.delivery)
+        self.exports = ExportService(config, engine, now, self.delivery)
+        self.weekly = WeeklyService(config, engine, now, self.workspace, self.delivery)
         self.deliveries = Deliveries(self.delivery)
         self.jobs: Mapping[str, Job] = {
             "deliveries": self.deliveries,
             "nudges": self.nudges,
             "digest": self.digest,
             "tips": self.tip_posts,
+            "weekly": self.weekly,
         }
 
     def after_ack(self, fn: Callable[..., None], *args: Any) -> None:

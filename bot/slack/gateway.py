@@ -127,6 +127,24 @@ class SlackGateway(Protocol):
         """auth.test: who this token is (team_id, user_id, …)."""
         ...
 
+    def upload_file(
+        self,
+        *,
+        channel: str,
+        filename: str,
+        content: bytes,
+        title: str,
+        initial_comment: str | None,
+    ) -> dict[str, Any]:
+        """Slack's external upload: files.getUploadURLExternal, the bytes POSTed to the URL it
+        gives, then files.completeUploadExternal shares the file in `channel` (a conversation id:
+        a DM's comes from `open_dm`). Returns {"file_id", "channel", "permalink"}.
+
+        A failure before the completion raises a SlackError with maybe_sent False: an upload
+        that was never completed is shared nowhere, so trying again cannot double it.
+        """
+        ...
+
 
 # --- the real gateway, on slack_sdk ------------------------------------------------------------
 def _retry_after(exc: SlackApiError) -> float | None:
@@ -258,3 +276,48 @@ class WebGateway:
         with _as_slack_errors():
             data = self.client.auth_test().data
         return dict(data) if isinstance(data, dict) else {}
+
+    def upload_file(
+        self,
+        *,
+        channel: str,
+        filename: str,
+        content: bytes,
+        title: str,
+        initial_comment: str | None,
+    ) -> dict[str, Any]:
+        # The three steps of WebClient.files_upload_v2, one by one, so that a failure before
+        # the completion is told apart (nothing was shared) from one during it (maybe shared).
+        try:
+            with _as_slack_errors():
+                issued = self.client.files_getUploadURLExternal(
+                    filename=filename, length=len(content)
+                )
+                file_id, url = str(issued["file_id"]), str(issued["upload_url"])
+                # slack_sdk's own step 2 of files_upload_v2 (a plain POST of the bytes).
+                sent = self.client._upload_file(
+                    url=url,
+                    data=content,
+                    logger=self.client._logger,
+                    timeout=self.client.timeout,
+                    proxy=self.client.proxy,
+                    ssl=self.client.ssl,
+                )
+            if sent.status != 200:
+                raise SlackError(
+                    "upload_failed", status=sent.status, maybe_sent=False, detail=str(sent.body)
+                )
+        except SlackError as exc:
+            exc.maybe_sent = False
+            raise
+        extra: dict[str, Any] = {"initial_comment": initial_comment} if initial_comment else {}
+        with _as_slack_errors():
+            done = self.client.files_completeUploadExternal(
+                files=[{"id": file_id, "title": title}], channel_id=channel, **extra
+            )
+        shared = (done.get("files") or [{}])[0]
+        return {
+            "file_id": str(shared.get("id") or file_id),
+            "channel": channel,
+            "permalink": str(shared.get("permalink") or ""),
+        }

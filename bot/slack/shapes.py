@@ -14,8 +14,15 @@ from bot.core import ids
 
 MAX_ID = 150  # trigger ids, view ids, event ids: Slack's are far shorter (keys hold 200)
 MAX_SLACK_ID = 32  # user and team ids (U0123ABCD, T0123ABCD), as the tables store them
-VALUE_ACTIONS = (*ids.CARD_ACTIONS, ids.ACTION_SNOOZE)  # their value names the item
-ITEM_VIEWS = (ids.VIEW_CUSTOMER_UPDATE, ids.VIEW_RESOLUTION, ids.VIEW_REASSIGN, ids.VIEW_SNOOZE)
+# their value names the item (or, for the merge buttons, the merge)
+VALUE_ACTIONS = (*ids.CARD_ACTIONS, ids.ACTION_SNOOZE, *ids.MERGE_ACTIONS)
+ITEM_VIEWS = (
+    ids.VIEW_CUSTOMER_UPDATE,
+    ids.VIEW_RESOLUTION,
+    ids.VIEW_REASSIGN,
+    ids.VIEW_SNOOZE,
+    ids.MERGE_MODAL_CALLBACK,
+)
 
 
 def _short_id(value: Any) -> bool:

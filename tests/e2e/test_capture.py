@@ -33,6 +33,7 @@ def test_feedback_command_stores_routes_and_posts_card(running, fake_slack):
         "feedback_customer_updated",
         "feedback_reassign",
         "feedback_resolve",
+        "feedback_merge",
     ]
     assert {e["value"] for e in actions["elements"]} == {"FB-1"}
 

@@ -44,6 +44,7 @@ SCOPES = {
     "groups:history": "conversations.history/replies: the same in private channels",
     "im:history": "conversations.history: find a DM whose answer was lost",
     "im:write": "conversations.open: the DM's channel id, to look for such a DM",
+    "files:write": "files.getUploadURLExternal/completeUploadExternal: exports and charts",
 }
 
 # Bot scopes Slack's method reference lists for each Web API method the code may call.
@@ -60,6 +61,8 @@ METHOD_SCOPES: dict[str, set[str]] = {
     "conversations.replies": {"channels:history", "groups:history"},
     "conversations.open": {"im:write"},
     "users.info": {"users:read"},
+    "files.getUploadURLExternal": {"files:write"},
+    "files.completeUploadExternal": {"files:write"},
     "views.open": set(),
     "views.push": set(),
     "views.update": set(),

@@ -49,6 +49,7 @@ class FakeGateway:
         self.users = dict(users or {})
         self.calls: list[GatewayCall] = []
         self.posted: dict[str, list[dict[str, Any]]] = {}  # channel -> messages, oldest first
+        self.uploads: list[dict[str, Any]] = []  # files shared: channel, filename, content, …
         self._failures: dict[str, list[_Failure]] = {}
         self._seq = itertools.count(1)
 
@@ -189,6 +190,41 @@ class FakeGateway:
     def auth_test(self) -> dict[str, Any]:
         self._raise_after(self._call("auth_test"))
         return {"ok": True, "team_id": self.team_id, "user_id": BOT_USER, "bot_id": "BFRONTLINE"}
+
+    def upload_file(
+        self,
+        *,
+        channel: str,
+        filename: str,
+        content: bytes,
+        title: str,
+        initial_comment: str | None,
+    ) -> dict[str, Any]:
+        failure = self._call(
+            "upload_file",
+            channel=channel,
+            filename=filename,
+            content=content,
+            title=title,
+            initial_comment=initial_comment,
+        )
+        file_id = f"F{next(self._seq):08d}"
+        self.uploads.append(
+            {
+                "file_id": file_id,
+                "channel": channel,
+                "filename": filename,
+                "content": content,
+                "title": title,
+                "initial_comment": initial_comment,
+            }
+        )
+        self._raise_after(failure)
+        return {
+            "file_id": file_id,
+            "channel": channel,
+            "permalink": f"https://acme.slack.com/files/{BOT_USER}/{file_id}/{filename}",
+        }
 
     # --- internals ----------------------------------------------------------------------------
     def _call(self, method: str, **args: Any) -> _Failure | None:

@@ -24,7 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-__all__ = ["Call", "FakeSlack", "wall_clock"]
+__all__ = ["Call", "FakeSlack", "Upload", "wall_clock"]
 
 
 def wall_clock() -> datetime:
@@ -56,6 +56,32 @@ class Call:
     token: str | None  # Bearer token (or `token` arg); for response_url, the URL's token
     at: float  # time.time() when received
     failed: bool = False  # True when an injected failure answered this call
+
+
+@dataclass
+class Upload:
+    """One file of Slack's external upload flow, as far as it got.
+
+    files.getUploadURLExternal reserves it (filename, length), the POST to its upload_url gives
+    the bytes, files.completeUploadExternal shares it (title, channel, initial_comment).
+    """
+
+    file_id: str
+    filename: str
+    length: int
+    content: bytes | None = None  # None until the bytes were POSTed to the upload URL
+    title: str | None = None
+    channel: str | None = None  # set once completed (shared in this conversation)
+    initial_comment: str | None = None
+
+    @property
+    def completed(self) -> bool:
+        return self.channel is not None
+
+    @property
+    def text(self) -> str:
+        """The uploaded bytes as UTF-8 (a CSV, say)."""
+        return (self.content or b"").decode("utf-8")
 
 
 @dataclass
@@ -144,6 +170,7 @@ class FakeSlack:
         self._failures: dict[str, deque[_Failure]] = {}
         self._ts_counter = 0
         self._view_counter = 0
+        self._uploads: dict[str, Upload] = {}  # file_id -> the upload (files.*UploadExternal)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.base = ""
@@ -232,6 +259,13 @@ class FakeSlack:
             self.unreadable_history.clear()
             self._lost.clear()
             self.clock = None
+            self._uploads.clear()
+
+    def uploads(self, *, completed: bool = True) -> list[Upload]:
+        """Files uploaded with the external flow, oldest first; only shared ones by default."""
+        with self._lock:
+            found = list(self._uploads.values())
+        return [u for u in found if u.completed or not completed]
 
     def fail_next(
         self,
@@ -502,6 +536,69 @@ class FakeSlack:
             }
         return _json_reply({"ok": True, "user": dict(user)})
 
+    def _files_get_upload_url_external(self, args: dict[str, Any]) -> _Reply:
+        filename = str(args.get("filename") or "")
+        try:
+            length = int(args.get("length") or 0)
+        except ValueError:
+            return _json_reply({"ok": False, "error": "invalid_arguments"})
+        if not filename or length <= 0:
+            return _json_reply({"ok": False, "error": "invalid_arguments"})
+        with self._lock:
+            file_id = f"F{len(self._uploads) + 1:010d}"
+            self._uploads[file_id] = Upload(file_id=file_id, filename=filename, length=length)
+        url = f"{self.base}/upload/v1/{file_id}"
+        return _json_reply({"ok": True, "upload_url": url, "file_id": file_id})
+
+    def _upload_bytes(self, file_id: str, content: bytes) -> _Reply:
+        """The POST to an upload_url (not a Web API method: a plain-text "OK - <length>")."""
+        with self._lock:
+            upload = self._uploads.get(file_id)
+            self.calls.append(
+                Call("upload_url", {"file_id": file_id, "length": len(content)}, None, time.time())
+            )
+            pending = self._failures.get("upload_url")
+            failure = pending.popleft() if pending else None
+            if failure is None and upload is not None:
+                upload.content = content
+        if failure is not None:
+            self.calls[-1].failed = True
+            return self._failure_reply(failure)
+        if upload is None:
+            return _Reply(404, b"Not Found", content_type="text/plain; charset=utf-8")
+        return _Reply(200, f"OK - {len(content)}".encode(), content_type="text/plain")
+
+    def _files_complete_upload_external(self, args: dict[str, Any]) -> _Reply:
+        try:
+            files = json.loads(str(args.get("files") or "[]"))
+        except ValueError:
+            return _json_reply({"ok": False, "error": "invalid_arguments"})
+        if not isinstance(files, list) or not files:
+            return _json_reply({"ok": False, "error": "invalid_arguments"})
+        channel = str(args.get("channel_id") or args.get("channels") or "") or None
+        shared = []
+        with self._lock:
+            for entry in files:
+                upload = self._uploads.get(str(entry.get("id") or ""))
+                if upload is None or upload.content is None:
+                    return _json_reply({"ok": False, "error": "file_not_found"})
+                if channel and channel[:1] in ("U", "W"):  # as Slack: a user id is not a channel
+                    return _json_reply({"ok": False, "error": "invalid_channel"})
+                upload.title = str(entry.get("title") or upload.filename)
+                upload.channel = channel or ""
+                upload.initial_comment = args.get("initial_comment") or None
+                shared.append(
+                    {
+                        "id": upload.file_id,
+                        "name": upload.filename,
+                        "title": upload.title,
+                        "size": len(upload.content),
+                        "permalink": f"https://acme.slack.com/files/UBOT/{upload.file_id}/"
+                        f"{upload.filename}",
+                    }
+                )
+        return _json_reply({"ok": True, "files": shared})
+
     def _views(self, args: dict[str, Any]) -> _Reply:
         view = args.get("view")
         if not isinstance(view, dict):
@@ -521,6 +618,8 @@ _METHODS = {
     "conversations.history": FakeSlack._conversations_history,
     "conversations.replies": FakeSlack._conversations_replies,
     "users.info": FakeSlack._users_info,
+    "files.getUploadURLExternal": FakeSlack._files_get_upload_url_external,
+    "files.completeUploadExternal": FakeSlack._files_complete_upload_external,
     "views.open": FakeSlack._views,
     "views.push": FakeSlack._views,
     "views.update": FakeSlack._views,
@@ -574,6 +673,10 @@ class _Handler(BaseHTTPRequestHandler):
             args = self._read_args(parts.query)
             token = self._bearer_token() or (str(args["token"]) if args.get("token") else None)
             return self.owner._handle(method, args, token)
+        if parts.path.startswith("/upload/v1/"):
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length) if length > 0 else b""
+            return self.owner._upload_bytes(parts.path[len("/upload/v1/") :].strip("/"), raw)
         if parts.path.startswith("/response"):
             url_token = parts.path[len("/response") :].strip("/")
             args = self._read_args(parts.query)

@@ -2,7 +2,8 @@
 
 One connection shared by every session (StaticPool: in-memory SQLite lives in its connection),
 with real transactions as in storage.db.make_engine (the driver in autocommit, BEGIN emitted
-by SQLAlchemy), so claims and savepoints behave as they do in the app.
+by SQLAlchemy), so claims and savepoints behave as they do in the app. The full-text search
+index (not an ORM table) is made by storage.search, as migration 0005 does.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
 from sqlmodel import SQLModel, create_engine
+
+from storage.search import create_search_schema
 
 
 def memory_engine() -> Engine:
@@ -30,4 +33,6 @@ def memory_engine() -> Engine:
         conn.exec_driver_sql("BEGIN")
 
     SQLModel.metadata.create_all(engine)
+    with engine.begin() as conn:  # the full-text index and its triggers (migration 0005)
+        create_search_schema(conn)
     return engine

@@ -25,6 +25,7 @@ from bot.core.config import (
     Digest,
     FrontlineConfig,
     InformWithin,
+    Insights,
     Nudges,
     Routing,
     Team,
@@ -142,6 +143,7 @@ NESTED: list[tuple[str, type[BaseModel], Callable[[dict[str, Any]], list[dict[st
     ("routing", Routing, lambda raw: _mappings(raw.get("routing"))),
     ("nudges", Nudges, lambda raw: _mappings(raw.get("nudges"))),
     ("digest", Digest, lambda raw: _mappings(raw.get("digest"))),
+    ("insights", Insights, lambda raw: _mappings(raw.get("insights"))),
     ("tips", Tips, lambda raw: _mappings(_tips(raw))),
     (
         "tips.extra[]",
@@ -171,7 +173,7 @@ def test_example_config_quotes_times() -> None:
     """Unquoted 9:30 is a YAML 1.1 number; the example must model the safe spelling."""
     raw = _example_raw()
     times = [raw["business_hours"]["start"], raw["business_hours"]["end"]]
-    times += [raw["digest"]["time"], raw["tips"]["time"]]
+    times += [raw["digest"]["time"], raw["tips"]["time"], raw["insights"]["time"]]
     for team in raw["teams"]:
         bh = team.get("business_hours") or {}
         times += [bh[k] for k in ("start", "end") if k in bh]

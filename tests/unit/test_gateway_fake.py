@@ -77,6 +77,7 @@ def test_the_fake_has_exactly_the_protocols_methods():
         "messages",
         "user_info",
         "auth_test",
+        "upload_file",
     }
     assert protocol <= public(FakeGateway)
     assert protocol == public(WebGateway)

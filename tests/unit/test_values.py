@@ -40,5 +40,6 @@ def test_stored_values_are_the_plain_strings_of_before():
         "full_text",
         "dm",
         "post",
+        "file",
     ]
     assert ItemStatus.OPEN == "open" and Urgency.HIGH == "high" and Outcome.WONT_DO == "wont_do"

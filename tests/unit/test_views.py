@@ -33,13 +33,13 @@ def make_item(i: int = 1, **kw) -> Item:
     return Item(**base)
 
 
-def test_card_shows_clock_and_the_four_buttons():
+def test_card_shows_clock_and_the_five_buttons():
     blocks = views.card_blocks(make_item(), views.CardContext(team=CFG.team("billing"), now=NOW))
     text = mrkdwn_texts(blocks)
     assert "Customer waiting 3h · update due in 50m" in text
     actions = next(b for b in blocks if b["type"] == "actions")
     assert actions["block_id"] == ids.BLOCK_CARD_ACTIONS
-    assert [e["action_id"] for e in actions["elements"]] == list(ids.CARD_ACTIONS)
+    assert [e["action_id"] for e in actions["elements"]] == [*ids.CARD_ACTIONS, ids.ACTION_MERGE]
 
 
 def test_card_overdue_wording():

@@ -183,11 +183,13 @@ def lead_high_urgency_fallback(item_ref: str, team_name: str) -> str:
 
 
 def reporter_resolved(
-    item_ref: str, summary_md: str, outcome: str, who_md: str, note_md: str
+    item_ref: str, summary_md: str, outcome: str, who_md: str, note_md: str, rule_md: str = ""
 ) -> str:
     lines = [f"*{item_ref}* ({summary_md}) is closed: *{outcome}*, by {who_md}."]
     if note_md:
         lines.append(f">{note_md}")
+    if rule_md:
+        lines.append(rule_md)
     lines.append("Thank you for listening to the customer. Now is a good moment to let them know.")
     return "\n".join(lines)
 

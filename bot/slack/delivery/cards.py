@@ -17,7 +17,7 @@ from bot.slack import views
 from bot.slack.delivery.lookup import post_once
 from bot.slack.delivery.policy import FINISHED, Defer, describe
 from bot.slack.gateway import SlackGateway
-from storage import items, outbox
+from storage import items, outbox, reports
 from storage.models import Item, Outbox
 
 log = logging.getLogger("bot.slack.delivery")
@@ -42,11 +42,33 @@ class CardSenders:
         self.now = now
 
     def context(
-        self, item: Item, moved_to: str | None = None, moved_link: str | None = None
+        self,
+        session: Session,
+        item: Item,
+        moved_to: str | None = None,
+        moved_link: str | None = None,
     ) -> views.CardContext:
+        """What the card shows besides the item; reads its latest quotes and, for a merged
+        item, its target's card link, then ends the read transaction."""
         team = self.config.owner_of(item.team_key)
         moved = self.config.team(moved_to) if moved_to else None
-        return views.CardContext(team=team, now=self.now(), moved_to=moved, moved_link=moved_link)
+        quotes: tuple[views.Quote, ...] = ()
+        merged_link = None
+        if item.id is not None:  # the card shows them when there are several
+            latest = reports.latest_reports(session, item_id=item.id or 0, limit=views.CARD_QUOTES)
+            quotes = tuple(views.Quote(r.customer, r.quote, r.agent_id) for r in latest)
+        if item.merged_into_id is not None:
+            target = items.get_item(session, item_id=item.merged_into_id)
+            merged_link = target.card_permalink if target else None
+        session.commit()
+        return views.CardContext(
+            team=team,
+            now=self.now(),
+            moved_to=moved,
+            moved_link=moved_link,
+            quotes=quotes,
+            merged_link=merged_link,
+        )
 
     def card(self, session: Session, row: Outbox) -> dict[str, Any]:
         item = read_item(session, row)
@@ -58,7 +80,7 @@ class CardSenders:
             row,
             channel=channel,
             text=views.card_text(item),
-            blocks=views.card_blocks(item, self.context(item)),
+            blocks=views.card_blocks(item, self.context(session, item)),
         )
         ts = resp["ts"]
         posted_channel = resp.get("channel", channel)
@@ -87,7 +109,7 @@ class CardSenders:
             channel=item.card_channel,
             ts=item.card_ts,
             text=views.card_text(item),
-            blocks=views.card_blocks(item, self.context(item)),
+            blocks=views.card_blocks(item, self.context(session, item)),
         )
         if not item.card_permalink:  # the first try failed: links in DMs and Home need it
             try:
@@ -106,7 +128,7 @@ class CardSenders:
         link = item.card_permalink if item.moves == p.get("move") else None
         if item.moves == p.get("move") and not item.card_ts:
             raise Defer("new card not posted yet")
-        ctx = self.context(item, moved_to=p["to_team"], moved_link=link)
+        ctx = self.context(session, item, moved_to=p["to_team"], moved_link=link)
         self.slack.update_message(
             channel=p["channel"],
             ts=p["ts"],

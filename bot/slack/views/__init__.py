@@ -30,7 +30,16 @@ from bot.slack.views.card import (
     shown_reason,
     waiting_line,
 )
-from bot.slack.views.home import HOME_LIST, HomeData, home_view, item_line
+from bot.slack.views.home import (
+    HOME_BLOCK_BUDGET,
+    HOME_PAGE,
+    HomeData,
+    HomeList,
+    HomeSection,
+    home_view,
+    item_line,
+)
+from bot.slack.views.merge import *  # noqa: F403
 from bot.slack.views.modals import (
     FORM_DETAILS_MAX,
     CaptureDraft,
@@ -43,12 +52,15 @@ from bot.slack.views.modals import (
     team_options,
 )
 from bot.slack.views.replies import ephemeral, teams_reply, text_blocks
+from bot.slack.views.search import SearchLine, search_reply
+from bot.slack.views.weekly import thanks_blocks, weekly_blocks, weekly_text
 
 __all__ = [
     "CARD_CUSTOMER_LIMIT",
     "FORM_DETAILS_MAX",
     "HEADER_LIMIT",
-    "HOME_LIST",
+    "HOME_BLOCK_BUDGET",
+    "HOME_PAGE",
     "LEGACY_SCORE",
     "MAX_MESSAGE_BLOCKS",
     "MAX_VIEW_BLOCKS",
@@ -56,6 +68,9 @@ __all__ = [
     "CaptureDraft",
     "CardContext",
     "HomeData",
+    "HomeList",
+    "HomeSection",
+    "SearchLine",
     "Value",
     "capture_modal",
     "card_blocks",
@@ -75,12 +90,16 @@ __all__ = [
     "pt",
     "reassign_modal",
     "resolution_modal",
+    "search_reply",
     "shown_reason",
     "snooze_modal",
     "team_options",
     "teams_reply",
     "text_blocks",
+    "thanks_blocks",
     "to_dicts",
     "user_pt",
     "waiting_line",
+    "weekly_blocks",
+    "weekly_text",
 ]

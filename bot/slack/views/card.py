@@ -32,7 +32,9 @@ from bot.slack.views.blocks import (
     to_dicts,
     user_pt,
 )
+from bot.slack.views.merge import Quote, customers_blocks, merged_context
 from storage.models import Item
+from storage.values import ItemStatus
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,9 @@ class CardContext:
     now: datetime
     moved_to: Team | None = None
     moved_link: str | None = None
+    # several customers: the latest quotes, newest first; merged: the target's card link
+    quotes: tuple[Quote, ...] = ()
+    merged_link: str | None = None
 
 
 LEGACY_SCORE = re.compile(r" \(score \d+\)")
@@ -79,9 +84,13 @@ def card_blocks(item: Item, ctx: CardContext) -> list[dict[str, Any]]:
         md(f"*{copy.CARD_FIELDS['team']}*\n{inert(ctx.team.name, 80)}"),
     ]
     blocks.append(SectionBlock(fields=fields))
+    if len(ctx.quotes) > 1:
+        blocks += customers_blocks(item.customers, ctx.quotes)
     context = []
     if ctx.moved_to is not None:
         context.append(md(copy.card_moved(inert(ctx.moved_to.name, 80), ctx.moved_link)))
+    elif item.status == ItemStatus.MERGED:
+        context.append(md(merged_context(item.merged_into_id or 0, ctx.merged_link)))
     elif is_open(item):
         context.append(md(waiting_line(item, ctx.now)))
     if item.routing_reason:
@@ -91,11 +100,14 @@ def card_blocks(item: Item, ctx: CardContext) -> list[dict[str, Any]]:
     if needs_full_text(item):
         context.append(md(copy.CARD_FULL_TEXT_IN_THREAD))
     blocks.append(ContextBlock(elements=context or [md(" ")]))
-    if ctx.moved_to is not None:
+    if ctx.moved_to is not None or item.status == ItemStatus.MERGED:
         return to_dicts(blocks)
     if is_resolved(item):
         outcome = label(copy.OUTCOME_LABELS, item.outcome or "")
         text = copy.card_resolved(outcome, mention(item.owner_id))
+        if item.rule_outcome:
+            rule = label(copy.RULE_OUTCOME_LABELS, item.rule_outcome)
+            text += "\n" + copy.rule_outcome_line(rule, "")
         if item.resolution_note:
             text += "\n>" + inert(item.resolution_note, SECTION_LIMIT - 200).replace("\n", "\n>")
         blocks.append(SectionBlock(text=md(text)))
@@ -110,6 +122,7 @@ def card_blocks(item: Item, ctx: CardContext) -> list[dict[str, Any]]:
         ),
         ButtonElement(text=pt(copy.CARD_REASSIGN), action_id=ids.ACTION_REASSIGN, value=value),
         ButtonElement(text=pt(copy.CARD_RESOLVE), action_id=ids.ACTION_RESOLVE, value=value),
+        ButtonElement(text=pt(copy.CARD_MERGE), action_id=ids.ACTION_MERGE, value=value),
     ]
     if item.owner_id:  # someone has it: the first button becomes a quieter "Take over"
         buttons[0] = ButtonElement(

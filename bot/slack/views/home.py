@@ -1,10 +1,17 @@
-"""The App Home tab: what is yours, what is free to pick up, what you logged."""
+"""The App Home tab: what needs the person now. Their own items, their teams' queue (overdue,
+due soon, free to pick up, this week's top asks) and what they logged, each list a page at a time.
+
+Budget: the fixed blocks, every list's heading, its rows and its one button stay under Slack's
+100 blocks per view with every list at its largest page (HOME_BLOCK_BUDGET, checked by a unit
+test); each row is one section far below 3000 characters, each button value a few dozen.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -21,48 +28,135 @@ from slack_sdk.models.views import View
 from bot.core import ids
 from bot.core.items import is_open
 from bot.core.text import inert
+from bot.schedule.clock import format_duration
 from bot.slack import copy
-from bot.slack.views.blocks import HEADER_LIMIT, MAX_VIEW_BLOCKS, label, md, pt
-from bot.slack.views.card import waiting_line
-from storage.models import Item
+from bot.slack.views.blocks import HEADER_LIMIT, MAX_VIEW_BLOCKS, label, md, mention, pt
+from storage.models import Item, ItemEvent
+from storage.values import ItemStatus
 
 
-# --- App Home ----------------------------------------------------------------------------------
-def item_line(item: Item, now: datetime, link: str | None = None) -> str:
-    ref = ids.item_ref(item.id or 0)
-    head = f"<{link}|{ref}>" if link else f"*{ref}*"
-    tail = waiting_line(item, now) if is_open(item) else label(copy.STATUS_LABELS, item.status)
-    return f"{head} {inert(item.summary, 200)} · {tail}"
+class HomeSection(StrEnum):
+    """The lists on App Home; the key a "more" button's value starts with."""
+
+    OWNED = "owned"
+    OVERDUE = "overdue"
+    DUE_SOON = "soon"
+    UNOWNED = "free"
+    TOP_ASKS = "asks"
+    LOGGED = "logged"
 
 
-HOME_LIST = 30  # items per Home section: 3 sections stay well inside Slack's 100 blocks
+# rows per page of each list
+HOME_PAGE = {
+    HomeSection.OWNED: 10,
+    HomeSection.OVERDUE: 10,
+    HomeSection.DUE_SOON: 10,
+    HomeSection.UNOWNED: 10,
+    HomeSection.TOP_ASKS: 5,
+    HomeSection.LOGGED: 10,
+}
+SUMMARY_SHOWN = 120
+TEAM_NAME_SHOWN = 80
+# header, intro, log button; per list: divider or not, heading, rows or one empty line, a button;
+# the team queue's own heading and divider
+HOME_BLOCK_BUDGET = 3 + sum(3 + rows for rows in HOME_PAGE.values()) + 2
+assert HOME_BLOCK_BUDGET <= MAX_VIEW_BLOCKS
+
+
+@dataclass(frozen=True)
+class HomeList:
+    """One page of one list: rows first..first+len(rows)-1 of `total`, and the buttons' values."""
+
+    section: HomeSection
+    title: str  # mrkdwn, from copy
+    empty: str  # what an empty list says, from copy
+    rows: Sequence[Item] = ()
+    first: int = 1
+    total: int = 0
+    more: str | None = None  # the "more" button's value when rows follow
+    back: str | None = None  # on a later page with nothing after it: back to the first page
 
 
 @dataclass(frozen=True)
 class HomeData:
-    """What one person's Home tab shows; the *_total counts say how many exist beyond the lists."""
+    """What one person's Home tab shows. `queue` is empty for someone in no team."""
 
-    owned: Sequence[Item]
-    owned_total: int
-    waiting: Sequence[Item]  # open, unowned items of the teams the person is in or leads
-    waiting_total: int
-    logged: Sequence[Item]
-    team_names: dict[str, str]
-    links: dict[int, str]
+    owned: HomeList
+    logged: HomeList
+    queue: Sequence[HomeList] = ()
+    team_names: Sequence[str] = ()  # the teams whose queue is shown
+    item_teams: Mapping[str, str] = field(default_factory=dict)  # team key -> name
+    links: Mapping[int, str] = field(default_factory=dict)
+    latest: Mapping[int, ItemEvent] = field(default_factory=dict)  # item id -> latest change
 
 
-def _home_items(
-    items: Sequence[Item], total: int, now: datetime, data: HomeData, *, with_team: bool = False
-) -> list[Block]:
-    blocks: list[Block] = []
-    for item in items[:HOME_LIST]:
-        line = item_line(item, now, data.links.get(item.id or 0))
-        if with_team:
-            line += f" · {inert(data.team_names.get(item.team_key, item.team_key), 80)}"
-        blocks.append(SectionBlock(text=md(line)))
-    shown = min(len(items), HOME_LIST)
-    if total > shown:
-        blocks.append(ContextBlock(elements=[md(copy.home_more(total - shown))]))
+def _due(item: Item, now: datetime) -> str:
+    return copy.home_due(format_duration(item.due_at - now), now >= item.due_at)
+
+
+def _status(item: Item) -> str:
+    if item.status == ItemStatus.RESOLVED and item.outcome:
+        return copy.home_resolved(label(copy.OUTCOME_LABELS, item.outcome))
+    return label(copy.STATUS_LABELS, item.status)
+
+
+def _owner(item: Item) -> str:
+    return copy.home_owner(mention(item.owner_id)) if item.owner_id else copy.HOME_NO_OWNER
+
+
+def item_line(
+    item: Item,
+    now: datetime,
+    section: HomeSection,
+    data: HomeData,
+) -> str:
+    """One row: the item's ref (a link to its card), summary, then what the list is about."""
+    ref = ids.item_ref(item.id or 0)
+    link = data.links.get(item.id or 0)
+    parts = [f"{f'<{link}|{ref}>' if link else f'*{ref}*'} {inert(item.summary, SUMMARY_SHOWN)}"]
+    if section is HomeSection.TOP_ASKS:
+        parts += [f"*{copy.home_customers(item.customers)}*", _owner(item)]
+    elif section is HomeSection.LOGGED:
+        parts.append(_status(item))
+        if is_open(item):
+            parts.append(_owner(item))
+        event = data.latest.get(item.id or 0)
+        if event is not None:
+            what = label(copy.HOME_EVENT_LABELS, event.kind, copy.HOME_EVENT_OTHER)
+            parts.append(copy.home_latest(what, format_duration(now - event.created_at)))
+    else:
+        parts.append(_due(item, now))
+        if section in (HomeSection.OVERDUE, HomeSection.DUE_SOON):
+            parts.append(_owner(item))
+    if section is not HomeSection.TOP_ASKS and item.customers > 1:
+        parts.append(copy.home_customers(item.customers))
+    if len(data.team_names) > 1 or section in (HomeSection.OWNED, HomeSection.LOGGED):
+        name = data.item_teams.get(item.team_key, item.team_key)
+        parts.append(inert(name, TEAM_NAME_SHOWN))
+    return " · ".join(parts)
+
+
+def _button(text: str, value: str) -> ActionsBlock:
+    return ActionsBlock(
+        elements=[ButtonElement(text=pt(text), action_id=ids.ACTION_HOME_MORE, value=value)]
+    )
+
+
+def list_blocks(page: HomeList, now: datetime, data: HomeData) -> list[Block]:
+    """A list's heading, its rows (one section each) or its empty line, and its button."""
+    rows = page.rows[: HOME_PAGE[page.section]]
+    last = page.first + len(rows) - 1
+    blocks: list[Block] = [
+        SectionBlock(text=md(copy.home_heading(page.title, page.first, last, page.total)))
+    ]
+    for item in rows:
+        blocks.append(SectionBlock(text=md(item_line(item, now, page.section, data))))
+    if not page.rows:
+        blocks.append(ContextBlock(elements=[md(page.empty)]))
+    if page.more:
+        blocks.append(_button(copy.HOME_MORE, page.more))
+    elif page.back:
+        blocks.append(_button(copy.HOME_BACK_TO_START, page.back))
     return blocks
 
 
@@ -82,18 +176,17 @@ def home_view(data: HomeData, now: datetime) -> dict[str, Any]:
             ],
         ),
         DividerBlock(),
-        SectionBlock(text=md(copy.HOME_OWNED)),
     ]
-    blocks += _home_items(data.owned, data.owned_total, now, data)
-    if not data.owned:
-        blocks.append(ContextBlock(elements=[md(copy.HOME_NOTHING_OWNED)]))
-    blocks += [DividerBlock(), SectionBlock(text=md(copy.HOME_WAITING))]
-    blocks += _home_items(data.waiting, data.waiting_total, now, data, with_team=True)
-    if not data.waiting:
-        blocks.append(ContextBlock(elements=[md(copy.HOME_NOTHING_WAITING)]))
-    blocks += [DividerBlock(), SectionBlock(text=md(copy.HOME_LOGGED))]
-    blocks += _home_items(data.logged, len(data.logged), now, data)
-    if not data.logged:
-        blocks.append(ContextBlock(elements=[md(copy.HOME_NOTHING_LOGGED)]))
+    blocks += list_blocks(data.owned, now, data)
+    blocks.append(DividerBlock())
+    if data.queue:
+        names = ", ".join(inert(name, TEAM_NAME_SHOWN) for name in data.team_names)
+        blocks.append(SectionBlock(text=md(copy.home_teams(names))))
+        for page in data.queue:
+            blocks += list_blocks(page, now, data)
+    else:
+        blocks.append(ContextBlock(elements=[md(copy.HOME_NO_TEAMS)]))
+    blocks.append(DividerBlock())
+    blocks += list_blocks(data.logged, now, data)
     dicts = [b.to_dict() for b in blocks][:MAX_VIEW_BLOCKS]
     return View(type="home", blocks=dicts).to_dict()

@@ -27,6 +27,7 @@ from bot.core.text import inert, plain
 from bot.slack import copy
 from bot.slack.views.blocks import Value, md, pt
 from storage.models import Item
+from storage.values import ItemKind
 
 FORM_DETAILS_MAX = 3000  # Slack's limit for a text input
 
@@ -207,8 +208,31 @@ def resolution_modal(item: Item) -> dict[str, Any]:
                 element=note,
                 hint=pt(copy.RESOLVE_NOTE_HINT, 150),
             ),
+            *rule_blocks(item),
         ],
     )
+
+
+def rule_blocks(item: Item) -> list[Block]:
+    """A rule that blocks customers: what became of it, and why when it is kept."""
+    if item.kind != ItemKind.RIGID_RULE:
+        return []
+    outcomes = _options(copy.RULE_OUTCOME_LABELS)
+    reason = PlainTextInputElement(action_id="rule_reason", multiline=True, max_length=1500)
+    return [
+        InputBlock(
+            block_id=ids.BLOCK_RULE_OUTCOME,
+            label=pt(copy.RESOLVE_RULE_OUTCOME),
+            element=RadioButtonsElement(action_id="rule_outcome", options=outcomes),
+        ),
+        InputBlock(
+            block_id=ids.BLOCK_RULE_REASON,
+            label=pt(copy.RESOLVE_RULE_REASON),
+            element=reason,
+            optional=True,
+            hint=pt(copy.RESOLVE_RULE_REASON_HINT, 150),
+        ),
+    ]
 
 
 def snooze_modal(item: Item, initial: datetime) -> dict[str, Any]:

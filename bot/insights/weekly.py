@@ -1,0 +1,358 @@
+"""The weekly insight job: each team's leads get a DM about the last 7 days with a chart, an
+optional channel gets the org-wide summary, and agents whose reports led to a change hear thanks.
+
+Idempotent by outbox key: one report per lead per team per ISO week (`weekly:{week}:{team}:{lead}`),
+one summary per channel per week and one thank-you per agent per week, so a rerun or a second
+process queues nothing new. The plan (what --dry-run prints) reads only; charts are drawn only
+for reports not queued yet.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+from sqlmodel import Session
+
+from bot.core import ids
+from bot.core.config import FrontlineConfig
+from bot.core.wallclock import Now
+from bot.insights.chart import weekly_chart
+from bot.insights.figures import History, Insight, Meters, Thanks, Waits, first_update_waits
+from bot.insights.routing_hints import routing_hints
+from bot.schedule.clock import format_duration
+from bot.schedule.report import JobReport, send_now
+from bot.services.workspace import Workspace
+from bot.slack import copy, views
+from bot.slack.delivery import Delivery
+from storage import insights, outbox
+from storage.db import session_scope
+from storage.engine import Engine
+from storage.insights import ALL, ItemLine, Resolved
+from storage.values import OutboxKind
+
+WEEK = timedelta(days=7)
+HISTORY_WEEKS = 8
+HINT_WINDOW = timedelta(weeks=4)
+PER_LIST = 5
+ORG_TEAMS = 10
+
+T = TypeVar("T")
+
+
+def week_key(at: datetime, config: FrontlineConfig) -> str:
+    """The ISO week of `at` in the org's timezone, e.g. 2026-W49: the report's idempotency key."""
+    year, week, _ = at.astimezone(config.calendar().tz).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+@dataclass
+class WeeklyPlan:
+    week: str
+    since: datetime
+    until: datetime
+    teams: list[Insight] = field(default_factory=list)
+    org: Insight = field(default_factory=lambda: Insight(team=None))
+    channel: str | None = None
+    thanks: list[Thanks] = field(default_factory=list)
+
+
+def _fold(found: dict[str, T], config: FrontlineConfig, add: Callable[[T, T], T]) -> dict[str, T]:
+    """Stored team keys to configured teams: a key no longer configured counts as triage's."""
+    out: dict[str, T] = {}
+    for key, value in found.items():
+        if key == ALL:
+            continue
+        owner = config.owner_of(key).key
+        out[owner] = add(out[owner], value) if owner in out else value
+    return out
+
+
+def _sum_resolved(a: Resolved, b: Resolved) -> Resolved:
+    return Resolved(a.resolved + b.resolved, a.done + b.done, a.wont_do + b.wont_do)
+
+
+def _merge_lines(
+    key: Callable[[ItemLine], Any],
+) -> Callable[[list[ItemLine], list[ItemLine]], list[ItemLine]]:
+    return lambda a, b: sorted(a + b, key=key)[:PER_LIST]
+
+
+def _by_customers(line: ItemLine) -> tuple[int, datetime, int]:
+    return (-line.customers, line.created_at, line.id)
+
+
+def _by_age(line: ItemLine) -> tuple[datetime, int]:
+    return (line.created_at, line.id)
+
+
+def _add_lists(a: list[int], b: list[int]) -> list[int]:
+    return [x + y for x, y in zip(a, b, strict=True)]
+
+
+def describe(plan: WeeklyPlan) -> list[str]:
+    """What --dry-run prints: one line per message that would go out."""
+
+    def figures(i: Insight) -> str:
+        median = i.waits.median
+        pct = i.waits.kept_pct
+        first = (
+            f"first update median {format_duration(median)}, {round(pct)}% within promise"
+            if median is not None and pct is not None
+            else "no first updates"
+        )
+        return (
+            f"{i.new_items} new items from {i.customers} customers; {i.resolved} resolved "
+            f"({i.done} done, {i.wont_do} won't do); {first}; top asks "
+            f"{', '.join(ids.item_ref(a.id) for a in i.top_asks) or 'none'}; "
+            f"{len(i.rules)} rules; {len(i.hints)} keyword hints; chart"
+        )
+
+    lines = []
+    for insight in plan.teams:
+        assert insight.team is not None
+        for lead in insight.team.leads:
+            lines.append(f"weekly DM {lead} ({insight.team.key}, {plan.week}): {figures(insight)}")
+    if plan.channel:
+        lines.append(f"weekly summary {plan.channel} ({plan.week}): {figures(plan.org)}")
+    for t in plan.thanks:
+        refs = ", ".join(ids.item_ref(item_id) for item_id, _, _ in t.changes)
+        lines.append(f"weekly thanks {t.agent_id} ({plan.week}): {refs}")
+    return lines
+
+
+class WeeklyService:
+    """The weekly job, given what it uses: the config, the database, the clock, the workspace
+    (its id keys the outbox rows) and the outbox sender."""
+
+    def __init__(
+        self,
+        config: FrontlineConfig,
+        engine: Engine,
+        now: Now,
+        workspace: Workspace,
+        delivery: Delivery,
+    ) -> None:
+        self._config = config
+        self._engine = engine
+        self._now = now
+        self._workspace = workspace
+        self._delivery = delivery
+
+    def run(self, dry_run: bool = False) -> JobReport:
+        now = self._now()
+        plan = self.plan(now)
+        report = JobReport("weekly", lines=describe(plan), dry_run=dry_run)
+        if dry_run:
+            return report
+        return send_now(self._delivery, report, self.send(plan, now))
+
+    # --- reading -------------------------------------------------------------------------------
+    def plan(self, now: datetime) -> WeeklyPlan:
+        """Reads only: every team's week before `now`, the org's, and who is thanked."""
+        config = self._config
+        until, since = now, now - WEEK
+        starts = [now - WEEK * (HISTORY_WEEKS - i) for i in range(HISTORY_WEEKS + 1)]
+        with Session(self._engine) as session:
+            new = insights.new_items(session, since=since, until=until)
+            heard = insights.customers_heard(session, since=since, until=until)
+            resolved = insights.resolved(session, since=since, until=until)
+            updates = insights.first_updates(session, since=starts[0], until=until)
+            weekly_new = insights.new_items_by_week(session, starts=starts)
+            asks = insights.top_asks(session, per_team=PER_LIST)
+            oldest = insights.oldest_open(session, per_team=PER_LIST)
+            rules = insights.blocking_rules(session, since=since, until=until, per_team=PER_LIST)
+            moves = insights.moves(session, since=now - HINT_WINDOW, until=until)
+            changes = insights.done_changes(session, since=since, until=until)
+
+        # first updates per week: the last bucket is this week's figure
+        meters = Meters(config)
+        buckets: list[list[insights.FirstUpdate]] = [[] for _ in range(HISTORY_WEEKS)]
+        for row in updates:
+            index = min(HISTORY_WEEKS - 1, (row.first_update_at - starts[0]) // WEEK)
+            buckets[index].append(row)
+        waits = [first_update_waits(rows, config, meters) for rows in buckets]
+        hints = routing_hints(moves, config)
+        tz = config.calendar().tz
+        labels = tuple(s.astimezone(tz).strftime("%d %b") for s in starts[:-1])
+
+        new_f = _fold(new, config, int.__add__)
+        heard_f = _fold(heard, config, int.__add__)
+        resolved_f = _fold(resolved, config, _sum_resolved)
+        weekly_f = _fold(weekly_new, config, _add_lists)
+        asks_f = _fold(asks, config, _merge_lines(_by_customers))
+        oldest_f = _fold(oldest, config, _merge_lines(_by_age))
+        rules_f = _fold(rules, config, _merge_lines(_by_customers))
+
+        plan = WeeklyPlan(week_key(now, config), since, until, channel=config.insights.channel)
+        zero = [0] * HISTORY_WEEKS
+        for team in config.teams:
+            r = resolved_f.get(team.key, Resolved())
+            team_waits = [w.get(team.key, Waits()) for w in waits]
+            plan.teams.append(
+                Insight(
+                    team=team,
+                    new_items=new_f.get(team.key, 0),
+                    customers=heard_f.get(team.key, 0),
+                    resolved=r.resolved,
+                    done=r.done,
+                    wont_do=r.wont_do,
+                    waits=team_waits[-1],
+                    top_asks=asks_f.get(team.key, []),
+                    oldest=oldest_f.get(team.key, []),
+                    rules=rules_f.get(team.key, []),
+                    hints=[h for h in hints if h.to_team == team.key],
+                    history=History(
+                        labels,
+                        tuple(weekly_f.get(team.key, zero)),
+                        tuple(w.kept_pct for w in team_waits),
+                    ),
+                )
+            )
+        org_waits = [_total_waits(w.values()) for w in waits]
+        plan.org = _org(plan.teams, heard.get(ALL, 0), org_waits, labels)
+        plan.org.top_asks = asks.get(ALL, [])
+        plan.org.oldest = oldest.get(ALL, [])
+        plan.org.rules = rules.get(ALL, [])
+        plan.org.hints = hints
+        plan.thanks = _thanks(changes)
+        return plan
+
+    # --- sending -------------------------------------------------------------------------------
+    def send(self, plan: WeeklyPlan, now: datetime) -> list[int]:
+        """Queue every report not queued yet this week (each with its chart), then the thanks."""
+        workspace = self._workspace.workspace_id()
+        config = self._config
+        tz = config.calendar().tz
+        names = {t.key: t.name for t in config.teams}
+        reports: list[tuple[str, str, str, Insight]] = []  # key, user, channel, insight
+        for insight in plan.teams:
+            assert insight.team is not None
+            for lead in insight.team.leads:
+                key = f"weekly:{plan.week}:{insight.team.key}:{lead}"
+                reports.append((key, lead, "", insight))
+        if plan.channel:
+            reports.append((f"weekly:{plan.week}:all:{plan.channel}", "", plan.channel, plan.org))
+        thanks_keys = {t.agent_id: f"weekly-thanks:{plan.week}:{t.agent_id}" for t in plan.thanks}
+        with Session(self._engine) as session:
+            queued = insights.queued_keys(
+                session, keys=[r[0] for r in reports] + list(thanks_keys.values())
+            )
+        charts: dict[str, bytes] = {}  # one drawing per team (or the org), shared by its leads
+        row_ids: list[int] = []
+        for key, user, channel, insight in reports:
+            if key in queued:
+                continue
+            name = insight.team.name if insight.team else copy.weekly_org_header()
+            chart_key = insight.team.key if insight.team else ALL
+            if chart_key not in charts:
+                charts[chart_key] = draw(insight, name)
+            to = {"channel": channel} if channel else {"user": user}
+            with session_scope(self._engine) as session:
+                for kind, row_key, payload in (
+                    (
+                        OutboxKind.DM if user else OutboxKind.POST,
+                        key,
+                        {
+                            **to,
+                            "text": views.weekly_text(insight),
+                            "blocks": views.weekly_blocks(
+                                insight,
+                                until=plan.until,
+                                tz=tz,
+                                team_names=names,
+                            ),
+                        },
+                    ),
+                    (
+                        OutboxKind.FILE,
+                        f"{key}:chart",
+                        {
+                            **to,
+                            "filename": f"weekly-{chart_key or 'all'}-{plan.week}.png",
+                            "title": copy.chart_title(name),
+                            "text": copy.chart_comment(name),
+                            "content_b64": base64.b64encode(charts[chart_key]).decode("ascii"),
+                        },
+                    ),
+                ):
+                    row = outbox.enqueue(
+                        session, key=row_key, kind=kind, team_id=workspace, now=now, payload=payload
+                    )
+                    if row is not None:
+                        row_ids.append(row.id or 0)
+        for thanks in plan.thanks:
+            key = thanks_keys[thanks.agent_id]
+            if key in queued:
+                continue
+            with session_scope(self._engine) as session:
+                row = outbox.enqueue(
+                    session,
+                    key=key,
+                    kind=OutboxKind.DM,
+                    team_id=workspace,
+                    now=now,
+                    payload={
+                        "user": thanks.agent_id,
+                        "text": copy.thanks_fallback(len(thanks.changes)),
+                        "blocks": views.thanks_blocks(thanks),
+                    },
+                )
+                if row is not None:
+                    row_ids.append(row.id or 0)
+        return row_ids
+
+
+def draw(insight: Insight, name: str) -> bytes:
+    h = insight.history
+    return weekly_chart(
+        h.labels,
+        h.new_items,
+        h.kept_pct,
+        title=copy.chart_title(name),
+        bars_label=copy.CHART_NEW_ITEMS,
+        line_label=copy.CHART_KEPT,
+    )
+
+
+def _total_waits(found: Iterable[Waits]) -> Waits:
+    times: list[timedelta] = []
+    kept = 0
+    for w in found:
+        times += w.times
+        kept += w.kept
+    return Waits(tuple(times), kept)
+
+
+def _org(
+    teams: list[Insight], customers: int, waits: list[Waits], labels: tuple[str, ...]
+) -> Insight:
+    new_items = [0] * HISTORY_WEEKS
+    for t in teams:
+        new_items = _add_lists(new_items, list(t.history.new_items))
+    busiest = sorted(
+        (t for t in teams if t.team is not None and t.new_items),
+        key=lambda t: (-t.new_items, t.team.key if t.team else ""),
+    )
+    return Insight(
+        team=None,
+        new_items=sum(t.new_items for t in teams),
+        customers=customers,
+        resolved=sum(t.resolved for t in teams),
+        done=sum(t.done for t in teams),
+        wont_do=sum(t.wont_do for t in teams),
+        waits=waits[-1],
+        history=History(labels, tuple(new_items), tuple(w.kept_pct for w in waits)),
+        by_team=[(t.team.key, t.new_items) for t in busiest[:ORG_TEAMS] if t.team],
+    )
+
+
+def _thanks(changes: Iterable[insights.Change]) -> list[Thanks]:
+    by_agent: dict[str, list[tuple[int, str, str | None]]] = defaultdict(list)
+    for change in changes:
+        by_agent[change.agent_id].append((change.item_id, change.summary, change.card_permalink))
+    return [Thanks(agent, tuple(items)) for agent, items in sorted(by_agent.items())]

@@ -1,0 +1,23 @@
+"""App Home's own buttons: a long list's "more" (and "back to the start")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.core import ids
+from bot.services.frontline import Frontline
+from handlers.guard import tells_when_db_down
+from handlers.payload import action_value, team_id, user_id
+
+
+def register(app: App, fl: Frontline) -> None:
+    @app.action(ids.ACTION_HOME_MORE)
+    @tells_when_db_down
+    def home_more(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        user = user_id(body)
+        view = fl.home.home(team_id(body), user, more=action_value(body))
+        client.views_publish(user_id=user, view=view)
