@@ -38,6 +38,8 @@ class Item(SQLModel, table=True):
         Index("ix_item_open_due", "status", "due_at", "id"),
         Index("ix_item_reporter", "slack_team_id", "reporter_id"),
         Index("ix_item_owner", "slack_team_id", "owner_id"),
+        # App Home's team queue: one team's open items by due time
+        Index("ix_item_team_open_due", "slack_team_id", "team_key", "status", "due_at", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -83,6 +85,12 @@ class Report(SQLModel, table=True):
     """
 
     __tablename__ = "report"
+    __table_args__ = (
+        # App Home's "what you logged": the items a person reported
+        Index("ix_report_agent", "slack_team_id", "agent_id", "item_id"),
+        # this week's top asks (App Home, the weekly insight): the latest reports
+        Index("ix_report_recent", "slack_team_id", "created_at", "item_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     slack_team_id: str = Field(max_length=32)

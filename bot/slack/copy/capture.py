@@ -83,7 +83,9 @@ HELP = (
     "• Add `#team` (see `/feedback teams`) or mention the team's channel to pick the team yourself.\n"
     "• `/feedback` alone opens a form with details, customer, kind and urgency.\n"
     "• On any message: ⋮ → *Log as customer feedback*.\n"
+    "• `/feedback search refund delay` finds items across every team.\n"
     "• `/feedback tip` shows today's service tip; `/feedback digest on|off` chooses the morning DM.\n"
+    "• Team leads: `/feedback export` sends you your teams' last 90 days as a CSV.\n"
     "The owning team gets a card, and you get a DM when they close it so you can tell the customer."
 )
 
