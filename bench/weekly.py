@@ -18,7 +18,8 @@ about 35% open, the rest resolved done or won't do; 80% had a first customer upd
 
     uv run python bench/weekly.py [--items 100000] [--teams 100] [--database sqlite|postgresql|both]
 
-Exit status 0 when the plan meets the 5 s target on every database, 1 when not, 2 on setup
+Exit status 0 when the job's own work (plan, charts, outbox rows; not their delivery) meets
+the 5 s target on every database, 1 when not, 2 on setup
 failure. Loopback and temp files only.
 """
 
@@ -335,10 +336,24 @@ def bench_one(kind: str, args: argparse.Namespace, config: FrontlineConfig) -> d
                     drawn.append(time.perf_counter() - t)
 
             weekly_module.draw = counting_draw
+            # time spent handing rows to Slack (the fake), apart from the job's own work
+            delivering: list[float] = []
+            original_send = delivery.send
+
+            def timed_send(*a: Any, **kw: Any) -> Any:
+                t = time.perf_counter()
+                try:
+                    return original_send(*a, **kw)
+                finally:
+                    delivering.append(time.perf_counter() - t)
+
+            delivery.send = timed_send  # type: ignore[method-assign]
             try:
                 t0 = time.perf_counter()
                 first = service.run()
                 run_s = time.perf_counter() - t0
+                delivery_s = sum(delivering)
+                delivery.send = original_send  # type: ignore[method-assign]
                 t0 = time.perf_counter()
                 second = service.run()
                 rerun_s = time.perf_counter() - t0
@@ -359,6 +374,8 @@ def bench_one(kind: str, args: argparse.Namespace, config: FrontlineConfig) -> d
                 "dry_run_lines": len(dry.lines),
                 "queries_ms": {k: 1000 * min(v) for k, v in queries.items()},
                 "run_s": run_s,
+                "delivery_s": delivery_s,
+                "own_s": run_s - delivery_s,
                 "charts": len(drawn),
                 "chart_ms_median": 1000 * statistics.median(drawn) if drawn else 0.0,
                 "queued": first.queued,
@@ -410,11 +427,13 @@ def main() -> int:
             "  queries (best, ms): " + ", ".join(f"{k} {v:.0f}" for k, v in r["queries_ms"].items())
         )
         print(
-            f"  full run {r['run_s']:.2f} s: {r['charts']} charts (median {r['chart_ms_median']:.0f} ms),"
+            f"  full run {r['run_s']:.2f} s = the job's own work {r['own_s']:.2f} s"
+            f" + delivery to the fake {r['delivery_s']:.2f} s:"
+            f" {r['charts']} charts (median {r['chart_ms_median']:.0f} ms),"
             f" {r['queued']} queued, {r['sent']} sent, {r['failed']} failed, {r['uploads']} uploads"
         )
         print(f"  rerun {r['rerun_s']:.2f} s, {r['rerun_queued']} queued; sample {r['sample']}")
-        ok = ok and r["plan_best_s"] < TARGET_S and r["rerun_queued"] == 0 and r["failed"] == 0
+        ok = ok and r["own_s"] < TARGET_S and r["rerun_queued"] == 0 and r["failed"] == 0
     return 0 if ok else 1
 
 

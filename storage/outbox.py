@@ -6,10 +6,13 @@ its sender died). Works the same on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import case, delete, func, literal, or_, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -55,6 +58,50 @@ def enqueue(
         created_at=now,
     )
     return row if insert_once(session, row) else None
+
+
+def enqueue_many(
+    session: Session,
+    *,
+    rows: Sequence[tuple[OutboxKind, str, dict[str, Any]]],
+    team_id: str,
+    now: datetime,
+    chunk: int = 200,
+) -> list[int]:
+    """Queue many (kind, key, payload) rows at once, each once per key: the ids of new rows.
+
+    One INSERT … ON CONFLICT (key) DO NOTHING per chunk instead of a lookup and a savepoint
+    per row: the weekly job queues hundreds of rows, and on PostgreSQL each round trip counts.
+    Keys already queued (by an earlier run or another process) are skipped.
+    """
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    ids: list[int] = []
+    for start in range(0, len(rows), chunk):
+        values = [
+            {
+                "key": key,
+                "kind": kind,
+                "slack_team_id": team_id,
+                "payload": payload,
+                "item_id": None,
+                "status": OutboxStatus.PENDING,
+                "generation": 0,
+                "attempts": 0,
+                "next_attempt_at": now,
+                "last_error": "",
+                "result": {},
+                "created_at": now,
+            }
+            for kind, key, payload in rows[start : start + chunk]
+        ]
+        stmt = (
+            insert(Outbox)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=["key"])
+            .returning(col(Outbox.id))
+        )
+        ids += [row[0] for row in session.execute(stmt)]
+    return ids
 
 
 def enqueue_refresh(

@@ -21,7 +21,7 @@ from sqlmodel import Session
 from bot.core import ids
 from bot.core.config import FrontlineConfig
 from bot.core.wallclock import Now
-from bot.insights.chart import weekly_chart
+from bot.insights.chart import ChartPainter
 from bot.insights.figures import History, Insight, Meters, Thanks, Waits, first_update_waits
 from bot.insights.routing_hints import routing_hints
 from bot.schedule.clock import format_duration
@@ -242,81 +242,73 @@ class WeeklyService:
             queued = insights.queued_keys(
                 session, keys=[r[0] for r in reports] + list(thanks_keys.values())
             )
+        # Everything is drawn and built first, then queued in one short transaction: drawing
+        # (about 30 ms a chart) must not hold the database's write lock that captures need.
         charts: dict[str, bytes] = {}  # one drawing per team (or the org), shared by its leads
-        row_ids: list[int] = []
+        painters: dict[tuple[str, ...], ChartPainter] = {}  # one figure, repainted per team
+        rows: list[tuple[OutboxKind, str, dict[str, Any]]] = []
         for key, user, channel, insight in reports:
             if key in queued:
                 continue
             name = insight.team.name if insight.team else copy.weekly_org_header()
             chart_key = insight.team.key if insight.team else ALL
             if chart_key not in charts:
-                charts[chart_key] = draw(insight, name)
+                charts[chart_key] = draw(insight, name, painters)
             to = {"channel": channel} if channel else {"user": user}
-            with session_scope(self._engine) as session:
-                for kind, row_key, payload in (
-                    (
-                        OutboxKind.DM if user else OutboxKind.POST,
-                        key,
-                        {
-                            **to,
-                            "text": views.weekly_text(insight),
-                            "blocks": views.weekly_blocks(
-                                insight,
-                                until=plan.until,
-                                tz=tz,
-                                team_names=names,
-                            ),
-                        },
-                    ),
-                    (
-                        OutboxKind.FILE,
-                        f"{key}:chart",
-                        {
-                            **to,
-                            "filename": f"weekly-{chart_key or 'all'}-{plan.week}.png",
-                            "title": copy.chart_title(name),
-                            "text": copy.chart_comment(name),
-                            "content_b64": base64.b64encode(charts[chart_key]).decode("ascii"),
-                        },
-                    ),
-                ):
-                    row = outbox.enqueue(
-                        session, key=row_key, kind=kind, team_id=workspace, now=now, payload=payload
-                    )
-                    if row is not None:
-                        row_ids.append(row.id or 0)
+            rows.append(
+                (
+                    OutboxKind.DM if user else OutboxKind.POST,
+                    key,
+                    {
+                        **to,
+                        "text": views.weekly_text(insight),
+                        "blocks": views.weekly_blocks(
+                            insight, until=plan.until, tz=tz, team_names=names
+                        ),
+                    },
+                )
+            )
+            rows.append(
+                (
+                    OutboxKind.FILE,
+                    f"{key}:chart",
+                    {
+                        **to,
+                        "filename": f"weekly-{chart_key or 'all'}-{plan.week}.png",
+                        "title": copy.chart_title(name),
+                        "text": copy.chart_comment(name),
+                        "content_b64": base64.b64encode(charts[chart_key]).decode("ascii"),
+                    },
+                )
+            )
         for thanks in plan.thanks:
             key = thanks_keys[thanks.agent_id]
             if key in queued:
                 continue
-            with session_scope(self._engine) as session:
-                row = outbox.enqueue(
-                    session,
-                    key=key,
-                    kind=OutboxKind.DM,
-                    team_id=workspace,
-                    now=now,
-                    payload={
+            rows.append(
+                (
+                    OutboxKind.DM,
+                    key,
+                    {
                         "user": thanks.agent_id,
                         "text": copy.thanks_fallback(len(thanks.changes)),
                         "blocks": views.thanks_blocks(thanks),
                     },
                 )
-                if row is not None:
-                    row_ids.append(row.id or 0)
+            )
+        with session_scope(self._engine) as session:  # keys another process queued are skipped
+            row_ids = outbox.enqueue_many(session, rows=rows, team_id=workspace, now=now)
         return row_ids
 
 
-def draw(insight: Insight, name: str) -> bytes:
+def draw(insight: Insight, name: str, painters: dict[tuple[str, ...], ChartPainter]) -> bytes:
     h = insight.history
-    return weekly_chart(
-        h.labels,
-        h.new_items,
-        h.kept_pct,
-        title=copy.chart_title(name),
-        bars_label=copy.CHART_NEW_ITEMS,
-        line_label=copy.CHART_KEPT,
-    )
+    labels = tuple(h.labels)
+    if labels not in painters:
+        painters[labels] = ChartPainter(
+            labels, bars_label=copy.CHART_NEW_ITEMS, line_label=copy.CHART_KEPT
+        )
+    return painters[labels].paint(h.new_items, h.kept_pct, title=copy.chart_title(name))
 
 
 def _total_waits(found: Iterable[Waits]) -> Waits:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import struct
 from concurrent.futures import ThreadPoolExecutor
 
-from bot.insights.chart import weekly_chart
+import pytest
+
+from bot.insights.chart import ChartPainter, weekly_chart
 
 LABELS = [f"{d:02d} Oct" for d in range(1, 9)]
 
@@ -38,3 +40,21 @@ def test_charts_draw_in_parallel_threads() -> None:
         pngs = list(pool.map(lambda n: draw([n] * 8, [50.0] * 8), range(4)))
     assert all(p[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)
     assert len(set(pngs)) == 4  # each thread drew its own numbers
+
+
+def test_a_reused_figure_draws_exactly_what_a_fresh_one_draws() -> None:
+    """The weekly job paints every team's chart on one figure: no team's bars may linger."""
+    painter = ChartPainter(LABELS, bars_label="New items", line_label="% kept")
+    painter.paint([90] * 8, [10.0] * 8, title="Support Ops")
+    again = painter.paint(
+        [3, 5, 0, 7, 2, 9, 4, 6], [None, 80.0, 100.0, 50.0, 66.7, 75.0, None, 90.0], title="Billing"
+    )
+    fresh = draw([3, 5, 0, 7, 2, 9, 4, 6], [None, 80.0, 100.0, 50.0, 66.7, 75.0, None, 90.0])
+    assert again == fresh
+    assert again != painter.paint([3] * 8, [50.0] * 8, title="Billing")
+
+
+def test_a_painter_refuses_numbers_for_other_weeks() -> None:
+    painter = ChartPainter(LABELS, bars_label="New items", line_label="% kept")
+    with pytest.raises(ValueError):
+        painter.paint([1, 2], [None, None], title="Billing")

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from bot.schedule.nudges import scan
 from storage import events, items, outbox, people, tips_shown
-from storage.models import Item
+from storage.models import Item, Outbox
 from storage.values import ItemEventKind, ItemStatus, OutboxKind
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -312,3 +312,23 @@ def test_digest_opted_in_lists_this_workspace_s_opted_in_users(memory_session):
     assert sorted(people.digest_opted_in(memory_session, team_id="T1")) == ["U1", "U3"]
     assert people.digest_opted_in(memory_session, team_id="T2") == ["U9"]
     assert people.digest_opted_in(memory_session, team_id="T3") == []
+
+
+def test_enqueue_many_queues_each_key_once(memory_session):
+    first = outbox.enqueue_many(
+        memory_session,
+        rows=[(OutboxKind.DM, "weekly:a", {"user": "U1"}), (OutboxKind.DM, "weekly:b", {})],
+        team_id="T1",
+        now=T0,
+    )
+    assert len(first) == 2
+    again = outbox.enqueue_many(
+        memory_session,
+        rows=[(OutboxKind.DM, "weekly:b", {"user": "other"}), (OutboxKind.FILE, "weekly:c", {})],
+        team_id="T1",
+        now=T0,
+    )
+    assert len(again) == 1 and again[0] not in first  # only weekly:c was new
+    stored = memory_session.get(Outbox, first[0])
+    assert stored is not None and stored.key == "weekly:a" and stored.payload == {"user": "U1"}
+    assert stored.status == "pending" and stored.next_attempt_at == T0
