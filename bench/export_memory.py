@@ -177,21 +177,10 @@ def load(url: str, n: int) -> float:
     return time.perf_counter() - t0
 
 
-@contextlib.contextmanager
-def database(kind: str, tmp: Path) -> Iterator[str]:
-    if kind == "sqlite":
-        yield f"sqlite:///{tmp / 'export.db'}"
-        return
-    from tests.support.postgres import PostgresServer, find_pg_bin
+def database(kind: str, tmp: Path) -> contextlib.AbstractContextManager[str]:
+    from tests.support.postgres import scratch_database
 
-    bin_dir = find_pg_bin()
-    if bin_dir is None:
-        raise RuntimeError("no PostgreSQL server binaries (initdb/pg_ctl); set PG_BIN")
-    server = PostgresServer(bin_dir).start()
-    try:
-        yield server.create_database("export_bench")
-    finally:
-        server.stop()
+    return scratch_database(kind, tmp, "export_bench")
 
 
 def run_child(url: str, out: Path, fmt: str, reports: bool) -> dict[str, Any]:

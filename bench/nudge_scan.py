@@ -63,7 +63,7 @@ from bot.settings import Settings  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import Item, ItemEvent, Outbox  # noqa: E402
 from tests.support.fake_slack import FakeSlack  # noqa: E402
-from tests.support.postgres import PostgresServer, find_pg_bin  # noqa: E402
+from tests.support.postgres import scratch_database  # noqa: E402
 from tests.support.world import CONFIG, MEMBERS  # noqa: E402
 
 WORKSPACE = "T0ACME"
@@ -187,19 +187,8 @@ def load(engine: Engine, rows: list[dict[str, Any]], batch: int) -> tuple[float,
 # databases
 
 
-@contextlib.contextmanager
-def database(kind: str, tmp: Path) -> Iterator[str]:
-    if kind == "sqlite":
-        yield f"sqlite:///{tmp / 'nudge_scan.db'}"
-        return
-    bin_dir = find_pg_bin()
-    if bin_dir is None:
-        raise RuntimeError("no PostgreSQL server binaries (initdb/pg_ctl); set PG_BIN")
-    server = PostgresServer(bin_dir).start()
-    try:
-        yield server.create_database("nudge_scan")
-    finally:
-        server.stop()
+def database(kind: str, tmp: Path) -> contextlib.AbstractContextManager[str]:
+    return scratch_database(kind, tmp, "nudge_scan")
 
 
 def server_version(engine: Engine) -> str:

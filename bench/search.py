@@ -64,7 +64,7 @@ from storage import search  # noqa: E402
 from storage.db import make_engine  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import Item  # noqa: E402
-from tests.support.postgres import PostgresServer, find_pg_bin  # noqa: E402
+from tests.support.postgres import scratch_database  # noqa: E402
 
 WORKSPACE = "T0ACME"
 TEAMS = (("billing", 0.5), ("product", 0.3), ("support-ops", 0.2))
@@ -835,19 +835,8 @@ def plans(engine: Engine) -> dict[str, Any]:
 # databases
 
 
-@contextlib.contextmanager
-def database(kind: str, tmp: Path) -> Iterator[str]:
-    if kind == "sqlite":
-        yield f"sqlite:///{tmp / 'search.db'}"
-        return
-    bin_dir = find_pg_bin()
-    if bin_dir is None:
-        raise RuntimeError("no PostgreSQL server binaries (initdb/pg_ctl); set PG_BIN")
-    server = PostgresServer(bin_dir).start()
-    try:
-        yield server.create_database("search_bench")
-    finally:
-        server.stop()
+def database(kind: str, tmp: Path) -> contextlib.AbstractContextManager[str]:
+    return scratch_database(kind, tmp, "search_bench")
 
 
 def run_one(kind: str, args: argparse.Namespace) -> dict[str, Any]:

@@ -56,7 +56,7 @@ from storage.db import make_engine  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import Item, ItemEvent, Report  # noqa: E402
 from tests.support.fake_gateway import FakeGateway  # noqa: E402
-from tests.support.postgres import PostgresServer, find_pg_bin  # noqa: E402
+from tests.support.postgres import scratch_database  # noqa: E402
 from tests.support.world import CONFIG, ny  # noqa: E402
 
 WORKSPACE = "T0ACME"
@@ -237,19 +237,8 @@ def load(
     return time.perf_counter() - t0
 
 
-@contextlib.contextmanager
-def database(kind: str, tmp: Path) -> Iterator[str]:
-    if kind == "sqlite":
-        yield f"sqlite:///{tmp / 'weekly.db'}"
-        return
-    bin_dir = find_pg_bin()
-    if bin_dir is None:
-        raise RuntimeError("no PostgreSQL server binaries (initdb/pg_ctl); set PG_BIN")
-    server = PostgresServer(bin_dir).start()
-    try:
-        yield server.create_database("weekly")
-    finally:
-        server.stop()
+def database(kind: str, tmp: Path) -> contextlib.AbstractContextManager[str]:
+    return scratch_database(kind, tmp, "weekly")
 
 
 @contextlib.contextmanager

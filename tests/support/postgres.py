@@ -8,15 +8,17 @@ server starts in about a second and cannot collide with anything else running.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
-__all__ = ["PostgresServer", "find_pg_bin"]
+__all__ = ["PostgresServer", "find_pg_bin", "scratch_database"]
 
 _SUPERUSER = "postgres"
 _RUN_AS = "postgres"  # OS account used when the tests run as root
@@ -229,3 +231,19 @@ class PostgresServer:
         tmp, self._tmp = self._tmp, None
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def scratch_database(kind: str, tmp: Path, name: str) -> Iterator[str]:
+    """A fresh database for a benchmark: a SQLite file in `tmp`, or a private PostgreSQL."""
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp / f'{name}.db'}"
+        return
+    bin_dir = find_pg_bin()
+    if bin_dir is None:
+        raise RuntimeError("no PostgreSQL server binaries (initdb/pg_ctl); set PG_BIN")
+    server = PostgresServer(bin_dir).start()
+    try:
+        yield server.create_database(name)
+    finally:
+        server.stop()
