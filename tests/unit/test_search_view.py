@@ -59,6 +59,14 @@ def test_nothing_found_is_a_friendly_sentence():
     assert "Nothing matches “zebra”" in reply["text"]
 
 
+def test_every_answer_says_how_to_log_feedback_that_starts_with_search():
+    """“/feedback search results are slow” is a search: the answer shows the way to log it."""
+    for reply in (views.search_reply("results are slow", []), views.search_reply("x", [line()])):
+        last = reply["blocks"][-1]
+        assert last["type"] == "context"
+        assert "`/feedback` alone" in last["elements"][0]["text"]
+
+
 def test_the_service_reads_team_names_status_and_age_from_the_clock(engine, memory_session):
     item = Item(
         slack_team_id="T1",

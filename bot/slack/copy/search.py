@@ -34,3 +34,10 @@ def search_age(days: int) -> str:
 
 
 SEARCH_NO_CARD = "card not posted yet"
+
+# Under every answer: text after `/feedback search` is always a search, so feedback that starts
+# with the word (“search results are slow”) needs another way in.
+SEARCH_NOT_FEEDBACK = (
+    "Meant to log feedback that starts with “search”? Put another word first, "
+    "or open the form with `/feedback` alone."
+)

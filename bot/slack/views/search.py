@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from slack_sdk.models.blocks import Block, DividerBlock, SectionBlock
+from slack_sdk.models.blocks import Block, ContextBlock, DividerBlock, SectionBlock
 
 from bot.core.text import inert
 from bot.slack import copy
@@ -43,6 +43,10 @@ def _line(match: SearchLine) -> str:
     return f"{ref} · {inert(match.summary, SEARCH_SUMMARY_LIMIT)}\n" + " · ".join(facts)
 
 
+def _not_feedback() -> ContextBlock:
+    return ContextBlock(elements=[md(copy.SEARCH_NOT_FEEDBACK)])
+
+
 def search_reply(query: str, matches: Sequence[SearchLine]) -> dict[str, Any]:
     """The ephemeral answer: the best matches first, or a friendly word when there is none."""
     query_md = inert(" ".join(query.split()), SEARCH_QUERY_LIMIT)
@@ -51,10 +55,11 @@ def search_reply(query: str, matches: Sequence[SearchLine]) -> dict[str, Any]:
         return {
             "response_type": "ephemeral",
             "text": text,
-            "blocks": to_dicts([SectionBlock(text=md(text))]),
+            "blocks": to_dicts([SectionBlock(text=md(text)), _not_feedback()]),
         }
     header = copy.search_header(query_md, len(matches))
     blocks: list[Block] = [SectionBlock(text=md(header)), DividerBlock()]
-    shown = matches[: MAX_MESSAGE_BLOCKS - 2]
+    shown = matches[: MAX_MESSAGE_BLOCKS - 3]
     blocks += [SectionBlock(text=md(_line(match))) for match in shown]
+    blocks.append(_not_feedback())
     return {"response_type": "ephemeral", "text": header, "blocks": to_dicts(blocks)}
