@@ -10,10 +10,6 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
-
 WIDTH, HEIGHT, DPI = 6.4, 3.2, 100  # 640 x 320 pixels: readable in a Slack preview
 BAR = "#4a90d9"
 LINE = "#2e7d32"
@@ -42,6 +38,12 @@ class ChartPainter:
     """
 
     def __init__(self, labels: Sequence[str], *, bars_label: str, line_label: str) -> None:
+        # imported here: matplotlib takes over a second to import, and only the weekly job
+        # draws; `frontline run` and every other command start without it
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+        from matplotlib.ticker import MaxNLocator
+
         self.labels = tuple(labels)
         fig = Figure(figsize=(WIDTH, HEIGHT), dpi=DPI)
         FigureCanvasAgg(fig)
