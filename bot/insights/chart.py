@@ -15,20 +15,6 @@ BAR = "#4a90d9"
 LINE = "#2e7d32"
 
 
-def weekly_chart(
-    labels: Sequence[str],
-    new_items: Sequence[int],
-    kept_pct: Sequence[float | None],
-    *,
-    title: str,
-    bars_label: str,
-    line_label: str,
-) -> bytes:
-    """A PNG: bars of new items per week, a line of % within promise (gaps where no update)."""
-    painter = ChartPainter(labels, bars_label=bars_label, line_label=line_label)
-    return painter.paint(new_items, kept_pct, title=title)
-
-
 class ChartPainter:
     """One figure, drawn again for each team with its own numbers.
 

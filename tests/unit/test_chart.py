@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from bot.insights.chart import ChartPainter, weekly_chart
+from bot.insights.chart import ChartPainter
 
 LABELS = [f"{d:02d} Oct" for d in range(1, 9)]
 
@@ -18,9 +18,9 @@ def size(png: bytes) -> tuple[int, int]:
 
 
 def draw(new_items: list[int], kept: list[float | None]) -> bytes:
-    return weekly_chart(
-        LABELS, new_items, kept, title="Billing", bars_label="New items", line_label="% kept"
-    )
+    """A fresh figure for each chart."""
+    painter = ChartPainter(LABELS, bars_label="New items", line_label="% kept")
+    return painter.paint(new_items, kept, title="Billing")
 
 
 def test_the_chart_is_a_png_of_a_readable_size() -> None:

@@ -211,7 +211,7 @@ def test_reports_give_one_row_per_customer_account(engine):
     assert {r["outcome"] for r in rows} == {"done"}
 
 
-def test_pages_stream_every_row_once(engine, monkeypatch):
+def test_pages_stream_every_row_once(engine):
     from storage import export as queries
 
     for n in range(25):
