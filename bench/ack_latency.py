@@ -280,6 +280,9 @@ def report_text(summary: dict[str, Any], concurrency: int, database: str) -> str
             f"cards posted {summary['cards_posted']}/{summary['expected']}, "
             f"follow-ups {summary['follow_ups']}/{summary['expected']}"
         )
+        lines.append(
+            f"bot CPU per request {summary['cpu_ms_per_request']:.2f} ms (ack + after-ack)"
+        )
     return "\n".join(lines)
 
 
@@ -321,7 +324,9 @@ def write_config(path: Path) -> None:
 class Bot:
     """`python -m bot.cli run --no-scheduler` on a free loopback port; output to a log file."""
 
-    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+    def __init__(
+        self, env: dict[str, str], log_path: Path, repo: Path = REPO, spy: str | None = None
+    ) -> None:
         self.port = free_port()
         self.log_path = log_path
         self.base = f"http://127.0.0.1:{self.port}"
@@ -329,8 +334,11 @@ class Bot:
         full_env.update(env, HOST="127.0.0.1", PORT=str(self.port), PYTHONUNBUFFERED="1")
         self._log = open(log_path, "wb")  # noqa: SIM115 - closed in stop()
         cmd = [sys.executable, "-m", "bot.cli", "run", "--no-scheduler", "--port", str(self.port)]
+        if spy:  # py-spy samples every thread of the bot (the flame summary in docs/benchmarks.md)
+            cmd = ["py-spy", "record", "--gil", "-r", "1000", "-f", "raw", "-o", spy, "--", *cmd]
+        self.spy = spy
         self.proc = subprocess.Popen(
-            cmd, cwd=REPO, env=full_env, stdin=subprocess.DEVNULL, stdout=self._log,
+            cmd, cwd=repo, env=full_env, stdin=subprocess.DEVNULL, stdout=self._log,
             stderr=subprocess.STDOUT,
         )  # fmt: skip
 
@@ -352,6 +360,14 @@ class Bot:
             time.sleep(0.1)
         raise RuntimeError(f"/healthz not 200 within {timeout:.0f}s ({last})\n{self.log_tail()}")
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU the bot process has used so far (Linux /proc; 0.0 elsewhere)."""
+        try:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def log_tail(self, lines: int = 30) -> str:
         with contextlib.suppress(OSError):
             self._log.flush()
@@ -363,7 +379,8 @@ class Bot:
 
     def stop(self) -> None:
         if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
+            # py-spy writes its profile on SIGINT (and passes it on to the bot)
+            self.proc.send_signal(signal.SIGINT if self.spy else signal.SIGTERM)
             try:
                 self.proc.wait(STOP_GRACE)
             except subprocess.TimeoutExpired:
@@ -453,7 +470,7 @@ def self_contained(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
                 "DATABASE_URL": db_url,
                 "FRONTLINE_CONFIG": str(config),
             }
-            bot = Bot(env, Path(tmpdir) / "bot.log")
+            bot = Bot(env, Path(tmpdir) / "bot.log", Path(args.repo).resolve(), args.spy)
             try:  # the bot stops before its database and temp dir go away
                 note(f"bot starting on {bot.base} (database {label})")
                 bot.wait_healthy()
@@ -461,13 +478,24 @@ def self_contained(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
                     bot.base + EVENTS_PATH, secret, fake.response_url(""), args.timeout,
                     not args.no_keepalive,
                 )  # fmt: skip
-                summary = measure(target, args)
+                warm_cpu = 0.0
+                if args.warmup:  # warm-up, then let its after-ack work finish before the clock
+                    warm(target, args)
+                    wait_count(fake, "response_url", args.warmup, 5.0)
+                    time.sleep(0.5)
+                    warm_cpu = bot.cpu_seconds()
+                results, wall = fire(target, args.n, args.c, "n")
+                summary = summarize(results, wall)
                 expected = args.warmup + args.n
                 summary["expected"] = expected
                 summary["cards_posted"] = wait_count(
                     fake, "chat.postMessage", expected, CARDS_TIMEOUT
                 )
                 summary["follow_ups"] = wait_count(fake, "response_url", expected, 5.0)
+                # CPU of the ack and all after-ack work (card, reply) per measured request
+                summary["cpu_ms_per_request"] = round(
+                    (bot.cpu_seconds() - warm_cpu) * 1000 / args.n, 2
+                )
                 summary["items_stored"] = count_items(db_url, target.run_id)
                 return summary, label
             finally:
@@ -479,12 +507,16 @@ def self_contained(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
         fake.stop()
 
 
+def warm(target: Target, args: argparse.Namespace) -> None:
+    done, _ = fire(target, args.warmup, min(args.c, args.warmup), "warmup")
+    bad = [r for r in done if r.error]
+    if bad:
+        note(f"warm-up: {len(bad)}/{len(done)} failed, first: {bad[0].error}")
+
+
 def measure(target: Target, args: argparse.Namespace) -> dict[str, Any]:
     if args.warmup:
-        warm, _ = fire(target, args.warmup, min(args.c, args.warmup), "warmup")
-        bad = [r for r in warm if r.error]
-        if bad:
-            note(f"warm-up: {len(bad)}/{len(warm)} failed, first: {bad[0].error}")
+        warm(target, args)
     results, wall = fire(target, args.n, args.c, "n")
     for r in [r for r in results if r.error][:5]:
         note(f"error after {r.latency * 1000:.0f} ms: {r.error}")
@@ -543,6 +575,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-p99", type=float, metavar="MS", help="also exit 1 when p99 is above MS (gate)"
     )
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument(
+        "--repo",
+        default=str(REPO),
+        help="self-contained: run the bot from this checkout (before/after)",
+    )
+    p.add_argument("--spy", metavar="PATH", help="self-contained: py-spy record the bot to PATH")
     return p
 
 

@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.pool import NullPool, QueuePool
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -190,6 +194,36 @@ def insert_once(session: Session, row: SQLModel) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+def insert_row(session: Session, row: SQLModel, *, unique: str | None = None) -> int | None:
+    """Insert one row with a single Core statement and return its new id.
+
+    The hot path's inserts (a capture's item, report and card row) skip the ORM's unit of work
+    and the savepoint `insert_once` needs: one prepared `INSERT … RETURNING id` each, built
+    once per table. With `unique` (a unique column), a row whose key is already stored is
+    skipped (ON CONFLICT DO NOTHING) and None comes back, as `insert_once` returns False. A
+    new row gets its id and joins the session as a stored row.
+    """
+    table = type(row)
+    stmt = _insert_returning_id(table, session.get_bind().dialect.name, unique)
+    new_id = session.connection().execute(stmt, row.model_dump(exclude={"id"})).scalar()
+    if new_id is None:
+        return None
+    row.id = int(new_id)
+    make_transient_to_detached(row)  # as if loaded: later changes to it are UPDATEs
+    session.add(row)
+    return int(new_id)
+
+
+@lru_cache(maxsize=64)
+def _insert_returning_id(table: type[SQLModel], dialect: str, unique: str | None) -> Any:
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    core = table.__table__  # type: ignore[attr-defined]
+    stmt = insert(core)
+    if unique is not None:
+        stmt = stmt.on_conflict_do_nothing(index_elements=[unique])
+    return stmt.returning(core.c.id)
 
 
 def affected(result: Any) -> int:

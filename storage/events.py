@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from storage.db import insert_once
+from storage.db import insert_once, insert_row
 from storage.models import Item, ItemEvent
 
 
@@ -61,7 +61,7 @@ def add_event(
     now: datetime,
     data: dict[str, Any] | None = None,
 ) -> ItemEvent:
-    """Append an event that cannot repeat (the item's first): added to the unit of work as is."""
+    """Append an event that cannot repeat (the item's first), inserted at once (one statement)."""
     event = ItemEvent(
         slack_team_id=team_id,
         item_id=item_id,
@@ -70,7 +70,7 @@ def add_event(
         created_at=now,
         data=data or {},
     )
-    session.add(event)
+    insert_row(session, event)
     return event
 
 

@@ -11,7 +11,7 @@ from typing import Any, Literal
 from sqlalchemy import and_, or_, update
 from sqlmodel import Session, col, select
 
-from storage.db import affected, insert_once
+from storage.db import affected, insert_row
 from storage.models import Item, ItemEvent, Outbox
 from storage.values import ItemStatus
 
@@ -19,11 +19,12 @@ from storage.values import ItemStatus
 DeadlineClaim = Literal["nudged_for_due_at", "escalated_for_due_at"]
 
 
-def get_item(session: Session, *, item_id: int | None) -> Item | None:
-    """The item as this session sees it now (after a claim, for the fresh row to render)."""
+def get_item(session: Session, *, item_id: int | None, fresh: bool = False) -> Item | None:
+    """The item as this session sees it now (after a claim, for the fresh row to render);
+    fresh: read again from the database even when the session already holds it."""
     if item_id is None:
         return None
-    return session.get(Item, item_id)
+    return session.get(Item, item_id, populate_existing=fresh)
 
 
 def get_item_by_client_key(session: Session, *, client_key: str) -> Item | None:
@@ -32,8 +33,9 @@ def get_item_by_client_key(session: Session, *, client_key: str) -> Item | None:
 
 
 def insert_item(session: Session, *, item: Item) -> bool:
-    """Insert a new item; False when its client_key is already stored (a racing retry won)."""
-    return insert_once(session, item)
+    """Insert a new item (its id is set); False when its client_key is already stored (a
+    retried request, or a racing one, got there first)."""
+    return insert_row(session, item, unique="client_key") is not None
 
 
 def lock_item(session: Session, *, item_id: int, team_id: str) -> Item | None:
@@ -123,7 +125,13 @@ def get_outbox_row(session: Session, *, row_id: int) -> Outbox | None:
 
 
 def record_card(
-    session: Session, *, item_id: int | None, move: int, card_channel: str, card_ts: str
+    session: Session,
+    *,
+    item_id: int | None,
+    move: int,
+    card_channel: str,
+    card_ts: str,
+    permalink: str | None = None,
 ) -> bool:
     """Where the card for this move was posted; False when the item moved on meanwhile.
 
@@ -131,7 +139,12 @@ def record_card(
     later move (that card's own row records it).
     """
     return _set_card_for_move(
-        session, item_id=item_id, move=move, card_channel=card_channel, card_ts=card_ts
+        session,
+        item_id=item_id,
+        move=move,
+        card_channel=card_channel,
+        card_ts=card_ts,
+        card_permalink=permalink,
     )
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from storage.db import affected, insert_once
+from storage.db import affected, insert_row
 from storage.models import Item, Outbox, UTCDateTime
 from storage.values import OutboxKind, OutboxStatus
 
@@ -44,10 +44,8 @@ def enqueue(
     payload: dict[str, Any] | None = None,
     item_id: int | None = None,
 ) -> Outbox | None:
-    """Insert once per key; returns the new row, or None when the key was already there."""
-    existing = session.exec(select(Outbox).where(col(Outbox.key) == key)).first()
-    if existing is not None:
-        return None
+    """Insert once per key (one statement); returns the new row, or None when the key was
+    already there."""
     row = Outbox(
         key=key,
         kind=kind,
@@ -57,7 +55,7 @@ def enqueue(
         next_attempt_at=now,
         created_at=now,
     )
-    return row if insert_once(session, row) else None
+    return row if insert_row(session, row, unique="key") is not None else None
 
 
 def enqueue_many(
@@ -167,9 +165,7 @@ def claim(session: Session, row_id: int, now: datetime) -> Outbox | None:
     if affected(result) != 1:
         session.commit()
         return None
-    row = session.get(Outbox, row_id)
-    if row is not None:
-        session.refresh(row)
+    row = session.get(Outbox, row_id, populate_existing=True)  # one read of the claimed row
     session.commit()  # one transaction; the caller talks to Slack next and holds none meanwhile
     return row
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import case, func, update
 from sqlmodel import Session, col, select
 
+from storage.db import insert_row
 from storage.models import Item, Report
 
 
@@ -41,8 +42,7 @@ def add_report(
         source_permalink=source_permalink,
         created_at=now,
     )
-    session.add(report)
-    session.flush()
+    insert_row(session, report)
     return report
 
 

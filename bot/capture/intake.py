@@ -186,10 +186,6 @@ def store(
 ) -> Captured:
     """Insert the item, its first event and its queued posts in one transaction; once per key."""
     client_key = capped_key(client_key)
-    existing = items.get_item_by_client_key(session, client_key=client_key)
-    if existing is not None:
-        team = config.owner_of(existing.team_key)
-        return Captured(existing, False, None, (), team)
     errors = validate(draft, config)
     if errors:
         raise CaptureRefused(next(iter(errors.values())), next(iter(errors)))
@@ -221,7 +217,7 @@ def store(
         due_at=now,  # set just below, from the item's urgency and its team's promise
     )
     item.due_at = due_for(item, team, config, now)
-    if not items.insert_item(session, item=item):  # the same request raced us: return its item
+    if not items.insert_item(session, item=item):  # a retry (or a racing twin): its first item
         existing = items.get_item_by_client_key(session, client_key=client_key)
         assert existing is not None, "the client_key that refused the insert is stored"
         return Captured(existing, False, None, (), config.team(existing.team_key) or team)

@@ -20,6 +20,7 @@ not scored: a pasted email drowns the request in its own words.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from sqlmodel import Session
@@ -30,6 +31,7 @@ from storage.engine import Engine
 from storage.models import Item
 
 CANDIDATES = 50
+COMPARABLE_CACHE = 8192  # summaries (300 characters at most): a few MB at worst
 THRESHOLD = 60.0
 
 
@@ -61,6 +63,9 @@ def enough_words(summary: str) -> bool:
 class SimilarFinder:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        # The same open items are candidates capture after capture: their scored form is
+        # worked out once (a summary never changes its words' meaning; the cache is bounded).
+        self._comparable = lru_cache(maxsize=COMPARABLE_CACHE)(comparable)
 
     def similar_to(self, item: Item, limit: int = 3) -> list[Similar]:
         """Open items (status OPEN) of item.team_key in item.slack_team_id, excluding item
@@ -78,10 +83,10 @@ class SimilarFinder:
                 exclude_id=item.id,
                 limit=CANDIDATES,
             )
-        mine = comparable(item.summary)
+        mine = self._comparable(item.summary)
         scored: list[Similar] = []
         for other in found:
-            value = float(fuzz.token_sort_ratio(mine, comparable(other.summary)))
+            value = float(fuzz.token_sort_ratio(mine, self._comparable(other.summary)))
             if value >= THRESHOLD:
                 scored.append(
                     Similar(

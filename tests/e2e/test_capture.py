@@ -186,7 +186,20 @@ def test_home_tab_lists_what_i_logged(running, fake_slack):
     assert "FB-1" in home and "Invoices should show PO numbers" in home
 
 
+def test_card_link_is_built_from_the_workspace_url_without_asking_slack(running, fake_slack):
+    running.slack.command("Invoice totals are rounded wrongly #billing")
+    [reply] = fake_slack.wait_for("response_url", timeout=10)
+    [item] = items(running.engine)
+    assert item.card_channel == "C0BILLING" and item.card_ts
+    link = f"https://acme.slack.com/archives/C0BILLING/p{item.card_ts.replace('.', '')}"
+    assert item.card_permalink == link
+    assert f"<{link}|Billing's board>" in reply.args["text"]
+    assert fake_slack.calls_to("chat.getPermalink") == []  # one Web API call per card
+
+
 def test_card_posted_but_permalink_failing_is_not_posted_twice(running, fake_slack):
+    # the workspace URL is unknown (auth.test fails), so the link is asked of Slack, which fails
+    fake_slack.fail_next("auth.test", status=500, times=20)
     fake_slack.fail_next("chat.getPermalink", status=500, times=2)
     running.slack.command("Invoice totals are rounded wrongly #billing")
     [reply] = fake_slack.wait_for("response_url", timeout=10)

@@ -189,7 +189,13 @@ class FakeGateway:
 
     def auth_test(self) -> dict[str, Any]:
         self._raise_after(self._call("auth_test"))
-        return {"ok": True, "team_id": self.team_id, "user_id": BOT_USER, "bot_id": "BFRONTLINE"}
+        return {
+            "ok": True,
+            "url": "https://acme.slack.com/",
+            "team_id": self.team_id,
+            "user_id": BOT_USER,
+            "bot_id": "BFRONTLINE",
+        }
 
     def upload_file(
         self,

@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from bot.core.config import FrontlineConfig
 from bot.slack import views
+from bot.slack.delivery.links import CardLinks
 from bot.slack.delivery.lookup import post_once
 from bot.slack.delivery.policy import FINISHED, Defer, describe
 from bot.slack.gateway import SlackGateway
@@ -23,13 +24,14 @@ from storage.models import Item, Outbox
 log = logging.getLogger("bot.slack.delivery")
 
 
-def read_item(session: Session, row: Outbox) -> Item:
-    """Read the item and end the read transaction: no connection is held during Slack calls."""
-    item = items.get_item(session, item_id=row.item_id)
+def read_item(session: Session, row: Outbox, *, end: bool = True) -> Item:
+    """Read the item as it is now and (unless the caller reads more first) end the read
+    transaction: no connection is held during Slack calls."""
+    item = items.get_item(session, item_id=row.item_id, fresh=True)
     if item is None:
         raise ValueError(f"item {row.item_id} is gone")
-    session.refresh(item)
-    session.commit()
+    if end:
+        session.commit()
     return item
 
 
@@ -40,6 +42,7 @@ class CardSenders:
         self.slack = slack
         self.config = config
         self.now = now
+        self.links = CardLinks(slack)
 
     def context(
         self,
@@ -71,9 +74,10 @@ class CardSenders:
         )
 
     def card(self, session: Session, row: Outbox) -> dict[str, Any]:
-        item = read_item(session, row)
+        item = read_item(session, row, end=False)  # the context's reads end the transaction
         channel = row.payload["channel"]
         if item.moves != row.payload.get("move", 0):
+            session.commit()
             return {"superseded": True}  # it moved on before this card got out
         resp = post_once(
             self.slack,
@@ -84,15 +88,23 @@ class CardSenders:
         )
         ts = resp["ts"]
         posted_channel = resp.get("channel", channel)
-        result = {"channel": posted_channel, "ts": ts, "permalink": None}
+        link = self.links.built(posted_channel, ts)
+        result = {"channel": posted_channel, "ts": ts, "permalink": link}
         # Record the card at once and mark the row sent: from here on, no failure may lead to
         # a second card. A missing permalink only costs the "open the card" links.
         move = row.payload.get("move", 0)
         items.record_card(
-            session, item_id=item.id, move=move, card_channel=posted_channel, card_ts=ts
+            session,
+            item_id=item.id,
+            move=move,
+            card_channel=posted_channel,
+            card_ts=ts,
+            permalink=link,
         )
         outbox.finish(session, row, self.now(), result)  # one commit: card recorded, row sent
-        try:
+        if link is not None:
+            return {**result, FINISHED: True}
+        try:  # the workspace URL is unknown: ask Slack for the link
             link = self.slack.permalink(posted_channel, ts)
             items.record_card_permalink(session, item_id=item.id, move=move, permalink=link)
             session.commit()
@@ -102,8 +114,9 @@ class CardSenders:
         return {**result, FINISHED: True}
 
     def refresh(self, session: Session, row: Outbox) -> dict[str, Any]:
-        item = read_item(session, row)
+        item = read_item(session, row, end=False)
         if not item.card_ts or not item.card_channel:
+            session.commit()
             return {"no_card_yet": True}  # the pending card post renders the latest state
         self.slack.update_message(
             channel=item.card_channel,
@@ -113,7 +126,9 @@ class CardSenders:
         )
         if not item.card_permalink:  # the first try failed: links in DMs and Home need it
             try:
-                link = self.slack.permalink(item.card_channel, item.card_ts)
+                link = self.links.built(item.card_channel, item.card_ts) or self.slack.permalink(
+                    item.card_channel, item.card_ts
+                )
                 items.record_permalink_for_card(
                     session, item_id=item.id, card_ts=item.card_ts, permalink=link
                 )
