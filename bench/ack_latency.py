@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import http.client
+import itertools
 import json
 import math
 import os
@@ -98,6 +99,7 @@ class Target:
     timeout: float
     keepalive: bool
     run_id: str = field(default_factory=lambda: secrets.token_hex(3))
+    more_ports: tuple[int, ...] = ()  # other processes of the same app: workers spread over all
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.url)
@@ -111,6 +113,8 @@ class Target:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._open: set[http.client.HTTPConnection] = set()
+        self._ports = (self.port, *self.more_ports)
+        self._next_port = itertools.count()
 
     # one connection per worker thread, reused while the server keeps it alive
     def _connection(self, fresh: bool) -> tuple[http.client.HTTPConnection, bool]:
@@ -120,7 +124,10 @@ class Target:
         if conn is not None:
             conn.close()
         cls = http.client.HTTPSConnection if self.https else http.client.HTTPConnection
-        conn = cls(self.host, self.port, timeout=self.timeout)
+        if getattr(self._local, "port", None) is None:  # each worker sticks to one process
+            with self._lock:
+                self._local.port = self._ports[next(self._next_port) % len(self._ports)]
+        conn = cls(self.host, self._local.port, timeout=self.timeout)
         self._local.conn = conn
         with self._lock:
             self._open.add(conn)
@@ -274,14 +281,21 @@ def report_text(summary: dict[str, Any], concurrency: int, database: str) -> str
     if summary["error_kinds"]:
         kinds = ", ".join(f"{k} x{v}" for k, v in sorted(summary["error_kinds"].items()))
         lines[-1] += f"   ({kinds})"
-    if "items_stored" in summary:
+    if "expected" in summary:
+        checks = [
+            f"{what} {summary[key]}/{summary['expected']}"
+            for what, key in (
+                ("items stored", "items_stored"),
+                ("cards posted", "cards_posted"),
+                ("follow-ups", "follow_ups"),
+            )
+            if summary.get(key) is not None
+        ]
+        if checks:
+            lines.append(", ".join(checks))
+        app = summary.get("app", "frontline")
         lines.append(
-            f"items stored {summary['items_stored']}/{summary['expected']}, "
-            f"cards posted {summary['cards_posted']}/{summary['expected']}, "
-            f"follow-ups {summary['follow_ups']}/{summary['expected']}"
-        )
-        lines.append(
-            f"bot CPU per request {summary['cpu_ms_per_request']:.2f} ms (ack + after-ack)"
+            f"{app} CPU per request {summary['cpu_ms_per_request']:.2f} ms (ack + after-ack)"
         )
     return "\n".join(lines)
 
@@ -325,7 +339,12 @@ class Bot:
     """`python -m bot.cli run --no-scheduler` on a free loopback port; output to a log file."""
 
     def __init__(
-        self, env: dict[str, str], log_path: Path, repo: Path = REPO, spy: str | None = None
+        self,
+        env: dict[str, str],
+        log_path: Path,
+        repo: Path = REPO,
+        spy: str | None = None,
+        app: str = "frontline",
     ) -> None:
         self.port = free_port()
         self.log_path = log_path
@@ -334,6 +353,8 @@ class Bot:
         full_env.update(env, HOST="127.0.0.1", PORT=str(self.port), PYTHONUNBUFFERED="1")
         self._log = open(log_path, "wb")  # noqa: SIM115 - closed in stop()
         cmd = [sys.executable, "-m", "bot.cli", "run", "--no-scheduler", "--port", str(self.port)]
+        if app != "frontline":  # a yardstick app (bench/baseline_app.py) instead of Frontline
+            cmd = [sys.executable, str(REPO / "bench" / "baseline_app.py"), app]
         if spy:  # py-spy samples every thread of the bot (the flame summary in docs/benchmarks.md)
             cmd = ["py-spy", "record", "--gil", "-r", "1000", "-f", "raw", "-o", spy, "--", *cmd]
         self.spy = spy
@@ -470,38 +491,53 @@ def self_contained(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
                 "DATABASE_URL": db_url,
                 "FRONTLINE_CONFIG": str(config),
             }
-            bot = Bot(env, Path(tmpdir) / "bot.log", Path(args.repo).resolve(), args.spy)
-            try:  # the bot stops before its database and temp dir go away
-                note(f"bot starting on {bot.base} (database {label})")
-                bot.wait_healthy()
+            bots = [
+                Bot(
+                    env, Path(tmpdir) / f"bot{i}.log", Path(args.repo).resolve(), args.spy, args.app
+                )
+                for i in range(args.processes)
+            ]
+            try:  # the bots stop before their database and temp dir go away
+                for bot in bots:
+                    note(f"{args.app} starting on {bot.base} (database {label})")
+                    bot.wait_healthy()
                 target = Target(
-                    bot.base + EVENTS_PATH, secret, fake.response_url(""), args.timeout,
-                    not args.no_keepalive,
+                    bots[0].base + EVENTS_PATH, secret, fake.response_url(""), args.timeout,
+                    not args.no_keepalive, more_ports=tuple(b.port for b in bots[1:]),
                 )  # fmt: skip
+                frontline = args.app == "frontline"
+                posts = args.app != "bare"
                 warm_cpu = 0.0
                 if args.warmup:  # warm-up, then let its after-ack work finish before the clock
                     warm(target, args)
-                    wait_count(fake, "response_url", args.warmup, 5.0)
+                    if frontline:
+                        wait_count(fake, "response_url", args.warmup, 5.0)
                     time.sleep(0.5)
-                    warm_cpu = bot.cpu_seconds()
+                    warm_cpu = sum(b.cpu_seconds() for b in bots)
                 results, wall = fire(target, args.n, args.c, "n")
                 summary = summarize(results, wall)
                 expected = args.warmup + args.n
                 summary["expected"] = expected
-                summary["cards_posted"] = wait_count(
-                    fake, "chat.postMessage", expected, CARDS_TIMEOUT
+                summary["cards_posted"] = (
+                    wait_count(fake, "chat.postMessage", expected, CARDS_TIMEOUT) if posts else None
                 )
-                summary["follow_ups"] = wait_count(fake, "response_url", expected, 5.0)
+                summary["follow_ups"] = (
+                    wait_count(fake, "response_url", expected, 5.0) if frontline else None
+                )
+                time.sleep(0.2 if frontline else 0.5)  # a baseline's last posts finish
                 # CPU of the ack and all after-ack work (card, reply) per measured request
                 summary["cpu_ms_per_request"] = round(
-                    (bot.cpu_seconds() - warm_cpu) * 1000 / args.n, 2
+                    (sum(b.cpu_seconds() for b in bots) - warm_cpu) * 1000 / args.n, 2
                 )
-                summary["items_stored"] = count_items(db_url, target.run_id)
+                summary["items_stored"] = count_items(db_url, target.run_id) if frontline else None
+                summary["app"] = args.app
+                summary["processes"] = args.processes
                 return summary, label
             finally:
-                bot.stop()
+                for bot in bots:
+                    bot.stop()
                 if args.keep_log:
-                    Path(args.keep_log).write_bytes(bot.log_path.read_bytes())
+                    Path(args.keep_log).write_bytes(bots[0].log_path.read_bytes())
                     note(f"bot log kept at {args.keep_log}")
     finally:
         fake.stop()
@@ -581,6 +617,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="self-contained: run the bot from this checkout (before/after)",
     )
     p.add_argument("--spy", metavar="PATH", help="self-contained: py-spy record the bot to PATH")
+    p.add_argument(
+        "--app",
+        choices=("frontline", "bare", "naive"),
+        default="frontline",
+        help="self-contained: Frontline, or a yardstick: bare (Bolt acks only) or naive (acks, "
+        "then posts the text once) from bench/baseline_app.py",
+    )
+    p.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="self-contained: run N bot processes on the one database; workers spread over them",
+    )
     return p
 
 
@@ -588,6 +637,14 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.n < 1 or args.c < 1 or args.warmup < 0 or args.timeout <= 0:
         print("ack_latency: -n and -c must be >= 1, --warmup >= 0, --timeout > 0", file=sys.stderr)
+        return 2
+    if args.processes < 1 or (
+        args.processes > 1 and not args.postgres and args.database in ("sqlite", "")
+    ):
+        print(
+            "ack_latency: --processes N > 1 needs PostgreSQL (SQLite is one process)",
+            file=sys.stderr,
+        )
         return 2
     if args.url and args.postgres:
         print("ack_latency: --postgres only applies without --url", file=sys.stderr)
@@ -603,8 +660,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(report_text(summary, args.c, label))
     lost = "expected" in summary and (
-        summary["items_stored"] != summary["expected"]
-        or summary["cards_posted"] < summary["expected"]
+        summary.get("items_stored") not in (None, summary["expected"])
+        or (summary.get("cards_posted") or summary["expected"]) < summary["expected"]
     )
     p99 = summary["p99_ms"]
     slow = args.max_p99 is not None and (p99 is None or p99 > args.max_p99)

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import case, delete, func, literal, or_, update
+from sqlalchemy import bindparam, case, delete, func, literal, or_, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, col, select
 
 from storage.db import affected, insert_row
@@ -135,39 +137,59 @@ def enqueue_refresh(
 
 
 def claim(session: Session, row_id: int, now: datetime) -> Outbox | None:
-    """Take the row for sending, or None when another process has it or it is not due."""
-    result = session.execute(
-        update(Outbox)
-        .where(col(Outbox.id) == row_id)
+    """Take the row for sending, or None when another process has it or it is not due.
+
+    One prepared `UPDATE … RETURNING` both claims the row and reads it back.
+    """
+    found = (
+        session.connection()
+        .execute(
+            _claim_statement(),
+            {"row_id": row_id, "now": now, "lease": now + LEASE, "legacy": now - LEGACY_LEASE},
+        )
+        .mappings()
+        .first()
+    )
+    session.commit()  # one transaction; the caller talks to Slack next and holds none meanwhile
+    if found is None:
+        return None
+    row = Outbox(**found)
+    make_transient_to_detached(row)  # as if loaded: finish/fail update it by id and generation
+    session.add(row)
+    return row
+
+
+@lru_cache(maxsize=1)
+def _claim_statement() -> Any:
+    t = Outbox.__table__  # type: ignore[attr-defined]
+    at = UTCDateTime()
+    now = bindparam("now", type_=at)
+    return (
+        update(t)
+        .where(t.c.id == bindparam("row_id"))
         .where(
             or_(
-                (col(Outbox.status) == OutboxStatus.PENDING) & (col(Outbox.next_attempt_at) <= now),
-                (col(Outbox.status) == OutboxStatus.SENDING) & (col(Outbox.lease_until) < now),
+                (t.c.status == OutboxStatus.PENDING) & (t.c.next_attempt_at <= now),
+                (t.c.status == OutboxStatus.SENDING) & (t.c.lease_until < now),
             )
         )
         .values(
             status=OutboxStatus.SENDING,
-            lease_until=now + LEASE,
-            attempts=Outbox.attempts + 1,
+            lease_until=bindparam("lease", type_=at),
+            attempts=t.c.attempts + 1,
             claimed_at=now,
             # Reclaiming a lease that ran out: that sender died (or lost the database) with its
             # post possibly in Slack already, so the outcome of its attempt is unknown.
             unsure_since=case(
                 (
-                    col(Outbox.status) == OutboxStatus.SENDING,
-                    func.coalesce(Outbox.unsure_since, Outbox.claimed_at, _at(now - LEGACY_LEASE)),
+                    t.c.status == OutboxStatus.SENDING,
+                    func.coalesce(t.c.unsure_since, t.c.claimed_at, bindparam("legacy", type_=at)),
                 ),
-                else_=Outbox.unsure_since,
+                else_=t.c.unsure_since,
             ),
         )
-        .execution_options(synchronize_session=False)
+        .returning(*t.c)
     )
-    if affected(result) != 1:
-        session.commit()
-        return None
-    row = session.get(Outbox, row_id, populate_existing=True)  # one read of the claimed row
-    session.commit()  # one transaction; the caller talks to Slack next and holds none meanwhile
-    return row
 
 
 def finish(session: Session, row: Outbox, now: datetime, result: dict[str, Any]) -> None:
