@@ -61,7 +61,7 @@ class Captured:
     item: Item
     created: bool
     decision: RouteDecision | None
-    outbox_ids: tuple[int, ...]
+    outbox_ids: tuple[int, ...]  # a new item's card row first
     team: Team
 
     @property

@@ -138,8 +138,9 @@ class CaptureService:
     def tell_where_it_went(self, captured: Captured) -> dict[str, Any]:
         """After the command's ack: post the card, then the ack again with where it went and
         up to 3 similar open items to merge it into (the reply's body, for response_url)."""
-        self._delivery.send(list(captured.outbox_ids))
-        message = self.where_it_went(captured)
+        sent = self._delivery.send(list(captured.outbox_ids))
+        card = sent.results.get(captured.outbox_ids[0], {}) if captured.outbox_ids else {}
+        message = self.where_it_went(captured, card)
         text = f"{self._ack_text(captured)}\n{message}"
         suggestions = self.suggestions(captured)
         if not suggestions:
@@ -207,11 +208,15 @@ class CaptureService:
                 session.add(item)
                 reports.set_first_permalink(session, item_id=captured.item.id, link=link)
 
-    def where_it_went(self, captured: Captured) -> str:
-        """The follow-up for the agent: the card's link, or honestly that it is still pending."""
-        with Session(self._engine) as session:
-            item = items.get_item(session, item_id=captured.item.id)
-            posted, link = bool(item and item.card_ts), item.card_permalink if item else None
+    def where_it_went(self, captured: Captured, card: dict[str, Any] | None = None) -> str:
+        """The follow-up for the agent: the card's link, or honestly that it is still pending.
+        card: what sending the card just recorded, when this process sent it (no read then)."""
+        if card and card.get("ts"):
+            posted, link = True, card.get("permalink")
+        else:
+            with Session(self._engine) as session:
+                item = items.get_item(session, item_id=captured.item.id)
+                posted, link = bool(item and item.card_ts), item.card_permalink if item else None
         team = inert(captured.team.name, 80)
         if link:
             return copy.capture_card_link(captured.ref, team, link)

@@ -7,8 +7,9 @@ that it did not take the post, marks the row unsure so the next attempt looks be
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from bot.slack.gateway import SlackError
 
@@ -30,6 +31,8 @@ class SendReport:
     sent: int = 0
     failed: int = 0
     skipped: int = 0
+    # what each row sent here recorded (a card: its channel, ts and permalink), by row id
+    results: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
 def backoff(attempts: int) -> timedelta:

@@ -61,15 +61,16 @@ class Delivery:
     # --- public ---------------------------------------------------------------------------------
     def send(self, row_ids: Iterable[int]) -> SendReport:
         sent = failed = skipped = 0
+        results: dict[int, dict[str, Any]] = {}
         for row_id in row_ids:
-            state = self._send_one(row_id)
+            state = self._send_one(row_id, results)
             if state == "sent":
                 sent += 1
             elif state == "failed":
                 failed += 1
             else:
                 skipped += 1
-        return SendReport(sent, failed, skipped)
+        return SendReport(sent, failed, skipped, results)
 
     def drain(self, limit: int = 500) -> SendReport:
         """The periodic job: everything due, oldest first."""
@@ -94,7 +95,7 @@ class Delivery:
             return [r for r in rows if r is not None]
 
     # --- internals ------------------------------------------------------------------------------
-    def _send_one(self, row_id: int) -> str:
+    def _send_one(self, row_id: int, results: dict[int, dict[str, Any]]) -> str:
         now = self.now()
         with Session(self.engine, expire_on_commit=False) as session:
             row = outbox.claim(session, row_id, now)
@@ -137,6 +138,7 @@ class Delivery:
                 return "failed"
             if not result.pop(FINISHED, False):
                 outbox.finish(session, row, self.now(), result)
+            results[row_id] = result
             return "sent"
 
     def _dispatch(self, session: Session, row: Outbox) -> dict[str, Any]:
