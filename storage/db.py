@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from pydantic_core import PydanticUndefined
 from sqlalchemy import event, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -199,21 +200,56 @@ def insert_once(session: Session, row: SQLModel) -> bool:
 def insert_row(session: Session, row: SQLModel, *, unique: str | None = None) -> int | None:
     """Insert one row with a single Core statement and return its new id.
 
-    The hot path's inserts (a capture's item, report and card row) skip the ORM's unit of work
-    and the savepoint `insert_once` needs: one prepared `INSERT … RETURNING id` each, built
+    The hot path's inserts (a capture's item, report, event and card row) skip the ORM's unit of
+    work and the savepoint `insert_once` needs: one prepared `INSERT … RETURNING id` each, built
     once per table. With `unique` (a unique column), a row whose key is already stored is
-    skipped (ON CONFLICT DO NOTHING) and None comes back, as `insert_once` returns False. A
-    new row gets its id and joins the session as a stored row.
+    skipped (ON CONFLICT DO NOTHING) and None comes back, as `insert_once` returns False. A new
+    row gets its id and joins the session as a stored row.
     """
-    table = type(row)
-    stmt = _insert_returning_id(table, session.get_bind().dialect.name, unique)
-    new_id = session.connection().execute(stmt, row.model_dump(exclude={"id"})).scalar()
+    new_id = _insert(session, type(row), row.model_dump(exclude={"id"}), unique)
     if new_id is None:
         return None
-    row.id = int(new_id)
+    row.id = new_id
     make_transient_to_detached(row)  # as if loaded: later changes to it are UPDATEs
     session.add(row)
-    return int(new_id)
+    return new_id
+
+
+def insert_values(
+    session: Session, table: type[SQLModel], *, unique: str | None = None, **values: Any
+) -> int | None:
+    """`insert_row` for a row nobody reads back: no model object is built (building one costs
+    more than the INSERT). Fields not given take the model's defaults; None when `unique` says
+    the row is already stored."""
+    row = {
+        name: values[name] if name in values else _default(table, name) for name in _fields(table)
+    }
+    unknown = set(values) - set(row)
+    if unknown:
+        raise TypeError(f"{table.__name__} has no field {sorted(unknown)[0]!r}")
+    return _insert(session, table, row, unique)
+
+
+def _insert(
+    session: Session, table: type[SQLModel], row: dict[str, Any], unique: str | None
+) -> int | None:
+    stmt = _insert_returning_id(table, session.get_bind().dialect.name, unique)
+    new_id = session.connection().execute(stmt, row).scalar()
+    return None if new_id is None else int(new_id)
+
+
+@lru_cache(maxsize=64)
+def _fields(table: type[SQLModel]) -> tuple[str, ...]:
+    return tuple(name for name in table.model_fields if name != "id")
+
+
+def _default(table: type[SQLModel], name: str) -> Any:
+    field = table.model_fields[name]
+    if field.default_factory is not None:
+        return field.default_factory()  # type: ignore[call-arg]
+    if field.default is PydanticUndefined:
+        raise TypeError(f"{table.__name__}.{name} is required")
+    return field.default
 
 
 @lru_cache(maxsize=64)

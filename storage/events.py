@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from storage.db import insert_once, insert_row
+from storage.db import insert_once, insert_values
 from storage.models import Item, ItemEvent
 
 
@@ -60,9 +60,12 @@ def add_event(
     actor_id: str | None,
     now: datetime,
     data: dict[str, Any] | None = None,
-) -> ItemEvent:
-    """Append an event that cannot repeat (the item's first), inserted at once (one statement)."""
-    event = ItemEvent(
+) -> int:
+    """Append an event that cannot repeat (the item's first), inserted at once (one statement);
+    its id."""
+    new_id = insert_values(
+        session,
+        ItemEvent,
         slack_team_id=team_id,
         item_id=item_id,
         kind=kind,
@@ -70,8 +73,8 @@ def add_event(
         created_at=now,
         data=data or {},
     )
-    insert_row(session, event)
-    return event
+    assert new_id is not None, "an event without a unique key is always inserted"
+    return new_id
 
 
 def moves_between(

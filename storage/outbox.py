@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, col, select
 
-from storage.db import affected, insert_row
+from storage.db import affected, insert_row, insert_values
 from storage.models import Item, Outbox, UTCDateTime
 from storage.values import OutboxKind, OutboxStatus
 
@@ -277,17 +277,21 @@ def queue(
     now: datetime,
     payload: dict[str, Any] | None = None,
 ) -> list[int]:
-    """Queue a message about an item in the item's workspace; [] when the key was queued before."""
-    row = enqueue(
+    """Queue a message about an item in the item's workspace; [] when the key was queued before.
+    One statement (`INSERT … ON CONFLICT (key) DO NOTHING RETURNING id`), no row object."""
+    new_id = insert_values(
         session,
+        Outbox,
+        unique="key",
         key=key,
         kind=kind,
-        team_id=item.slack_team_id,
-        now=now,
-        payload=payload,
+        slack_team_id=item.slack_team_id,
+        payload=payload or {},
         item_id=item.id,
+        next_attempt_at=now,
+        created_at=now,
     )
-    return [row.id] if row is not None and row.id else []
+    return [new_id] if new_id is not None else []
 
 
 def failed(session: Session, limit: int = 5) -> tuple[int, list[Outbox]]:

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import case, func, update
 from sqlmodel import Session, col, select
 
-from storage.db import insert_row
+from storage.db import insert_values
 from storage.models import Item, Report
 
 
@@ -30,9 +30,11 @@ def add_report(
     agent_id: str,
     source_permalink: str | None,
     now: datetime,
-) -> Report:
+) -> None:
     assert item.id is not None
-    report = Report(
+    insert_values(
+        session,
+        Report,
         slack_team_id=item.slack_team_id,
         item_id=item.id,
         customer=customer,
@@ -42,8 +44,6 @@ def add_report(
         source_permalink=source_permalink,
         created_at=now,
     )
-    insert_row(session, report)
-    return report
 
 
 def reports_of(session: Session, *, item_id: int) -> list[Report]:

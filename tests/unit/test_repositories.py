@@ -158,7 +158,7 @@ def test_moves_between_reads_the_window_with_items_oldest_first(memory_session):
     other = add_item(memory_session, "k2", T0)
 
     def add(target: Item, kind: ItemEventKind, at: datetime) -> int:
-        event = events.add_event(
+        return events.add_event(
             memory_session,
             item_id=target.id or 0,
             team_id="T1",
@@ -166,8 +166,6 @@ def test_moves_between_reads_the_window_with_items_oldest_first(memory_session):
             actor_id=None,
             now=at,
         )
-        memory_session.flush()
-        return event.id or 0
 
     add(item, ItemEventKind.TAKEN, T0 - timedelta(days=2))  # before the window
     inside = [
@@ -258,7 +256,7 @@ def test_a_late_permalink_is_recorded_only_for_the_card_it_belongs_to(memory_ses
 
 def test_delivery_reads_events_and_outbox_rows_by_id(memory_session):
     item = add_item(memory_session, "k1", T0)
-    event = events.add_event(
+    event_id = events.add_event(
         memory_session,
         item_id=item.id or 0,
         team_id="T1",
@@ -266,8 +264,8 @@ def test_delivery_reads_events_and_outbox_rows_by_id(memory_session):
         actor_id="U1",
         now=T0,
     )
-    memory_session.flush()
-    assert items.get_item_event(memory_session, event_id=event.id) is event
+    event = items.get_item_event(memory_session, event_id=event_id)
+    assert event is not None and event.kind == ItemEventKind.TAKEN and event.actor_id == "U1"
     assert items.get_item_event(memory_session, event_id=None) is None
     assert items.get_item_event(memory_session, event_id=999) is None
     row = outbox.enqueue(memory_session, key="k", kind=OutboxKind.POST, team_id="T1", now=T0)
