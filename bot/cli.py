@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot import logs, preflight
 from bot.core.config import ConfigError, FrontlineConfig, load_config
@@ -21,6 +21,8 @@ from bot.settings import Settings, load_settings, token_problems
 from bot.slack import copy
 
 if TYPE_CHECKING:
+    from bot.app import FrontlineApp
+    from bot.metrics import Metrics
     from storage.export import ExportFilter
 
 log = logging.getLogger("frontline")
@@ -86,6 +88,11 @@ def build_parser() -> argparse.ArgumentParser:
     jr.add_argument("job", choices=JOBS)
     jr.add_argument("--at", type=parse_at, default=None, help="the job's notion of now (ISO-8601)")
     jr.add_argument("--dry-run", action="store_true", help="print what would be sent; send nothing")
+    jr.add_argument(
+        "--metrics-file",
+        metavar="PATH",
+        help="write this run's metrics there, in Prometheus text format (node_exporter textfile)",
+    )
     ex = sub.add_parser("export", help="write every item (or report) as CSV or JSON Lines")
     ex.add_argument("--format", choices=("csv", "jsonl"), default="csv", help="default csv")
     ex.add_argument(
@@ -185,6 +192,9 @@ def cmd_run(settings: Settings, config: FrontlineConfig, args: argparse.Namespac
             if settings.socket_mode
             else None,
             None if settings.socket_mode else preflight.can_listen(settings.host, port),
+            preflight.can_listen(settings.host, settings.metrics_port)
+            if settings.metrics_port
+            else None,
         ]
     )
     if settings.socket_mode:
@@ -206,14 +216,17 @@ def cmd_run(settings: Settings, config: FrontlineConfig, args: argparse.Namespac
         from bot.server import make_server
 
         try:
-            server = make_server(app.bolt, app.engine, settings.host, port, settings.http_threads)
+            server = make_server(
+                app.bolt, app.engine, settings.host, port, settings.http_threads, app.metrics
+            )
         except OSError as exc:
             raise CliError(preflight.bind_problem(exc, settings.host, port).line) from None
+    probes = _probe_server(settings, app)
     scheduler = None
     if not args.no_scheduler:
         from bot.scheduler import start_scheduler
 
-        scheduler = start_scheduler(app.frontline)
+        scheduler = start_scheduler(app.frontline, app.metrics)
     try:
         if server is None:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -234,7 +247,32 @@ def cmd_run(settings: Settings, config: FrontlineConfig, args: argparse.Namespac
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)
+        if probes is not None:
+            probes.close()
     return 0
+
+
+def _probe_server(settings: Settings, app: FrontlineApp) -> Any:
+    """/metrics, /healthz and /readyz on METRICS_PORT, served by a thread of their own."""
+    if not settings.metrics_port:
+        return None
+    import threading
+
+    from bot.server import make_probe_server
+
+    port = settings.metrics_port
+    try:
+        probes = make_probe_server(app.engine, app.metrics, settings.host, port)
+    except OSError as exc:
+        raise CliError(preflight.bind_problem(exc, settings.host, port).line) from None
+
+    def serve() -> None:
+        with contextlib.suppress(OSError):  # closing the socket ends the loop
+            probes.run()
+
+    threading.Thread(target=serve, name="metrics", daemon=True).start()
+    log.info("metrics on http://%s:%s/metrics", settings.host, port)
+    return probes
 
 
 def cmd_jobs(settings: Settings, config: FrontlineConfig, args: argparse.Namespace) -> int:
@@ -255,13 +293,29 @@ def cmd_jobs(settings: Settings, config: FrontlineConfig, args: argparse.Namespa
     upgrade(settings.database_url)
     app = create_app(settings, config, listeners=[], verify_token=False, now=_clock(args))
     try:
-        report = run_job(app.frontline, args.job, dry_run=args.dry_run)
+        if args.dry_run:
+            report = run_job(app.frontline, args.job, dry_run=True)
+        else:
+            with app.metrics.job_run(args.job):
+                report = run_job(app.frontline, args.job)
     except WorkspaceUnknown as exc:
         raise CliError(copy.job_workspace_unknown(args.job, str(exc)), code=EXIT_LATER) from None
+    finally:
+        if args.metrics_file and not args.dry_run:
+            _write_metrics(app.metrics, args.metrics_file)
     for line in report.lines:
         print(line)
     print(report.summary)
     return 0
+
+
+def _write_metrics(metrics: Metrics, path: str) -> None:
+    from prometheus_client import write_to_textfile
+
+    try:
+        write_to_textfile(path, metrics.registry)  # written aside, then renamed into place
+    except OSError as exc:
+        log.warning("could not write the metrics to %s: %s", path, exc.strerror or exc)
 
 
 def _day(flag: str, value: str | None) -> date | None:

@@ -13,6 +13,8 @@ import hashlib
 import hmac
 import json
 import logging
+import time
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -29,6 +31,8 @@ from bot.slack.shapes import problem
 
 log = logging.getLogger(__name__)
 
+# (the request's body as read, or {} when unreadable; the answer's HTTP status; seconds taken)
+Observe = Callable[[dict[str, Any], int, float], None]
 MAX_BODY = 2 * 1024 * 1024  # Slack's largest payloads (a full modal state) are far smaller
 
 
@@ -64,11 +68,29 @@ def read_body(raw: str, content_type: str) -> dict[str, Any]:
 class GuardedSlackHandler(SlackRequestHandler):
     """Bolt's WSGI handler, reading the body itself before Bolt does."""
 
-    def __init__(self, app: App, path: str, signing_secret: str) -> None:
+    def __init__(
+        self, app: App, path: str, signing_secret: str, observe: Observe | None = None
+    ) -> None:
         super().__init__(app, path=path)
         self.secret = signing_secret.encode()
+        self.observe = observe
 
     def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
+        """Every request, refused or not, is reported to `observe` (metrics) with its answer's
+        status and how long the answer took."""
+        if self.observe is None:
+            return self._answer(request, {})
+        started = time.perf_counter()
+        seen: dict[str, Any] = {}  # what the body says it is, once read (the metrics' surface)
+        status = 500
+        try:
+            response = self._answer(request, seen)
+            status = response.status
+            return response
+        finally:
+            self.observe(seen, status, time.perf_counter() - started)
+
+    def _answer(self, request: WsgiHttpRequest, seen: dict[str, Any]) -> BoltResponse:
         headers = request.get_headers()
         try:
             length = int(request.environ.get("CONTENT_LENGTH") or 0)
@@ -86,6 +108,7 @@ class GuardedSlackHandler(SlackRequestHandler):
             body = read_body(raw, content_type)
         except Malformed as bad:
             return self.refuse(str(bad), data, headers)
+        seen.update(command=body.get("command"), type=body.get("type"))
         why = problem(body)
         if why:
             return self.refuse(why, data, headers)

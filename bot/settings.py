@@ -18,6 +18,7 @@ SECRETS = frozenset({"slack_bot_token", "slack_signing_secret", "slack_app_token
 ALLOWED = {
     "port": copy.ALLOWED_PORT,
     "http_threads": copy.ALLOWED_HTTP_THREADS,
+    "metrics_port": copy.ALLOWED_METRICS_PORT,
     "slack_api_url": copy.ALLOWED_SLACK_API_URL,
     "log_format": copy.ALLOWED_LOG_FORMAT,
 }
@@ -36,6 +37,8 @@ class Settings(BaseSettings):
     host: str = "0.0.0.0"
     http_threads: int = Field(default=DEFAULT_HTTP_THREADS, ge=1, le=256)
     log_format: Literal["text", "json"] = "text"
+    # /metrics, /healthz and /readyz on a port of their own (Socket Mode has no other HTTP port)
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
 
     @field_validator("slack_api_url")
     @classmethod
@@ -56,6 +59,11 @@ class Settings(BaseSettings):
     @classmethod
     def _database_url(cls, value: str) -> str:
         return normalise_url(value)  # DatabaseUrlError is a ValueError: pydantic reports it
+
+    @field_validator("metrics_port", mode="before")
+    @classmethod
+    def _unset_when_blank(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("log_format", mode="before")
     @classmethod

@@ -5,7 +5,17 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.services.frontline import Frontline
-from handlers import actions, commands, events, guard, home, merge, shortcuts, submissions
+from handlers import (
+    actions,
+    commands,
+    events,
+    guard,
+    home,
+    merge,
+    reactions,
+    shortcuts,
+    submissions,
+)
 
 
 def register(app: App, frontline: Frontline) -> None:
@@ -17,3 +27,4 @@ def register(app: App, frontline: Frontline) -> None:
     events.register(app, frontline)
     merge.register(app, frontline)
     home.register(app, frontline)
+    reactions.register(app, frontline)

@@ -13,6 +13,7 @@ from bot.capture.intake import Captured
 from bot.core import ids
 from bot.core.text import is_blank
 from bot.services.frontline import Frontline
+from bot.services.preferences import looks_like_day
 from bot.slack import copy, views
 from handlers.payload import team_id, user_id
 
@@ -26,8 +27,9 @@ def register(app: App, fl: Frontline) -> None:
         word = text.lower()
         if is_blank(text):  # nothing visible (spaces, zero-width characters): the form opens
             try:
+                form = fl.capture.blank_form(body.get("channel_id"))  # the channel's customer
                 client.views_open(
-                    trigger_id=body["trigger_id"], view=views.capture_modal(fl.config)
+                    trigger_id=body["trigger_id"], view=views.capture_modal(fl.config, form)
                 )
                 ack()
             except Exception:
@@ -51,6 +53,15 @@ def register(app: App, fl: Frontline) -> None:
         if word == "digest":  # anything longer is feedback ("digest emails fail for Acme")
             ack(**views.ephemeral(copy.DIGEST_USAGE))
             return
+        # only these exact forms: anything else starting with "away" is feedback
+        away = re.fullmatch(r"away\s+until\s+(\S+)", text, flags=re.IGNORECASE)
+        if (away and looks_like_day(away.group(1))) or word in ("away off", "back"):
+            until = away.group(1) if away else "off"
+            ack(**views.ephemeral(fl.preferences.away_command(team_id(body), user_id(body), until)))
+            return
+        if word == "away":
+            ack(**views.ephemeral(copy.AWAY_USAGE))
+            return
         wanted = re.fullmatch(r"search(?:\s+(.*))?", text, flags=re.IGNORECASE | re.DOTALL)
         if wanted:  # the best matches across every team, for the caller only
             words = (wanted.group(1) or "").strip()
@@ -71,6 +82,7 @@ def register(app: App, fl: Frontline) -> None:
             team_id=team_id(body),
             user_id=user_id(body),
             client_key=f"cmd:{body.get('trigger_id') or body.get('response_url')}",
+            channel=body.get("channel_id"),
         )
         ack(**views.ephemeral(result.text))
         if result.captured is not None:

@@ -8,6 +8,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.services.frontline import Frontline
+from handlers.payload import team_id
 
 
 def register(app: App, fl: Frontline) -> None:
@@ -17,3 +18,12 @@ def register(app: App, fl: Frontline) -> None:
             return
         user = event["user"]
         client.views_publish(user_id=user, view=fl.home.home(body.get("team_id", ""), user))
+
+    @app.event("reaction_added")
+    def reaction_added(event: dict[str, Any], body: dict[str, Any]) -> None:
+        # acked at once; reading the message and logging it happen after (Slack waits 3 s)
+        fl.after_ack(fl.reactions.reaction_added, team_id(body), event)
+
+    @app.event("app_mention")
+    def app_mention(event: dict[str, Any], body: dict[str, Any]) -> None:
+        fl.after_ack(fl.reactions.mentioned, team_id(body), event)

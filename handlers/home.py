@@ -1,4 +1,5 @@
-"""App Home's own buttons: a long list's "more" (and "back to the start")."""
+"""App Home's own controls: a long list's "more" (and "back to the start"), and the person's
+preferences (digest, nudges, away until a date)."""
 
 from __future__ import annotations
 
@@ -20,4 +21,36 @@ def register(app: App, fl: Frontline) -> None:
         ack()
         user = user_id(body)
         view = fl.home.home(team_id(body), user, more=action_value(body))
+        client.views_publish(user_id=user, view=view)
+
+    @app.action(ids.ACTION_HOME_DIGEST)
+    @tells_when_db_down
+    def pref_digest(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        user = user_id(body)
+        view = fl.preferences.choose_digest(team_id(body), user, action_value(body))
+        client.views_publish(user_id=user, view=view)
+
+    @app.action(ids.ACTION_HOME_NUDGES)
+    @tells_when_db_down
+    def pref_nudges(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        user = user_id(body)
+        view = fl.preferences.choose_nudges(team_id(body), user, action_value(body))
+        client.views_publish(user_id=user, view=view)
+
+    @app.action(ids.ACTION_HOME_AWAY)
+    @tells_when_db_down
+    def pref_away(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        user = user_id(body)
+        view = fl.preferences.choose_away(team_id(body), user, action_value(body))
+        client.views_publish(user_id=user, view=view)
+
+    @app.action(ids.ACTION_HOME_BACK)
+    @tells_when_db_down
+    def pref_back(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        user = user_id(body)
+        view = fl.preferences.choose_away(team_id(body), user, None)
         client.views_publish(user_id=user, view=view)

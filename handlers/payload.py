@@ -47,4 +47,6 @@ def action_value(body: dict[str, Any]) -> str:
     action = actions[0]
     if action.get("selected_option"):
         return str(action["selected_option"].get("value") or "")
+    if action.get("selected_date"):  # a datepicker
+        return str(action["selected_date"])
     return str(action.get("value") or "")

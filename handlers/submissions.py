@@ -65,6 +65,7 @@ def register(app: App, fl: Frontline) -> None:
             user_id=user_id(body),
             client_key=f"view:{view['id']}",
             long_message_id=meta.get("long_message"),
+            channel=meta.get("channel"),
         )
         if result.errors or result.captured is None:
             ack(response_action="errors", errors=block_errors(result.errors))

@@ -81,12 +81,16 @@ class Change:
     card_permalink: str | None = None
 
 
+# merged-away items are the same request as their target; withdrawn ones were logged by mistake
+NOT_REQUESTS = (ItemStatus.MERGED, ItemStatus.WITHDRAWN)
+
+
 def new_items(session: Session, *, since: datetime, until: datetime) -> dict[str, int]:
-    """Items created in the window per team (merged-away items are the same request: left out)."""
+    """Items created in the window per team (merged-away and withdrawn items left out)."""
     stmt = (
         select(col(Item.team_key), func.count())
         .where(_within(col(Item.created_at), since, until))
-        .where(col(Item.status) != ItemStatus.MERGED)
+        .where(col(Item.status).not_in(NOT_REQUESTS))
         .group_by(col(Item.team_key))
     )
     return {key: int(n) for key, n in session.execute(stmt).all()}
@@ -104,6 +108,7 @@ def customers_heard(session: Session, *, since: datetime, until: datetime) -> di
         .select_from(Report)
         .join(Item, col(Item.id) == col(Report.item_id))
         .where(_within(col(Report.created_at), since, until))
+        .where(col(Item.status) != ItemStatus.WITHDRAWN)
     )
     per_team = base.add_columns(col(Item.team_key)).group_by(col(Item.team_key))
     out = {key: int(a) + int(b) for a, b, key in session.execute(per_team).all()}
@@ -149,7 +154,7 @@ def new_items_by_week(session: Session, *, starts: Sequence[datetime]) -> dict[s
     stmt = (
         select(col(Item.team_key), *buckets)
         .where(_within(col(Item.created_at), starts[0], starts[-1]))
-        .where(col(Item.status) != ItemStatus.MERGED)
+        .where(col(Item.status).not_in(NOT_REQUESTS))
         .group_by(col(Item.team_key))
     )
     return {row[0]: [int(n or 0) for n in row[1:]] for row in session.execute(stmt).all()}

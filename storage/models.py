@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
-from storage.values import ItemKind, ItemStatus, OutboxStatus, Urgency
+from storage.values import DigestMode, ItemKind, ItemStatus, NudgeMode, OutboxStatus, Urgency
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -148,7 +148,7 @@ class Outbox(SQLModel, table=True):
 
 
 class Person(SQLModel, table=True):
-    """What we remember about a Slack user: their timezone (cached) and digest choice."""
+    """What we remember about a Slack user: their timezone (cached) and their preferences."""
 
     __tablename__ = "person"
     __table_args__ = (UniqueConstraint("slack_team_id", "user_id"),)
@@ -158,7 +158,10 @@ class Person(SQLModel, table=True):
     user_id: str = Field(max_length=32)
     tz: str | None = Field(default=None, max_length=64)
     tz_fetched_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    digest_opt_in: bool = False
+    digest_mode: str = Field(default=DigestMode.NEEDED, max_length=16)
+    nudge_mode: str = Field(default=NudgeMode.EACH, max_length=16)
+    # Away through the day before: back (nudges to them again) on this local date.
+    away_until: date | None = None
 
 
 class TipShown(SQLModel, table=True):

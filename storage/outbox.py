@@ -7,7 +7,7 @@ its sender died). Works the same on SQLite and PostgreSQL.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -318,3 +318,19 @@ def retry_failed(engine: Engine, now: datetime) -> int:
         )
         session.commit()
         return affected(result)
+
+
+def summary(session: Session) -> dict[str, tuple[int, datetime | None]]:
+    """Per status: how many rows, and the earliest next_attempt_at (for pending rows: since
+    when the longest-waiting one has been due). One grouped query, for the metrics scrape."""
+    rows = session.execute(
+        select(col(Outbox.status), func.count(), func.min(col(Outbox.next_attempt_at))).group_by(
+            col(Outbox.status)
+        )
+    ).all()
+    found: dict[str, tuple[int, datetime | None]] = {}
+    for status, count, earliest in rows:
+        if earliest is not None and earliest.tzinfo is None:
+            earliest = earliest.replace(tzinfo=UTC)  # SQLite may hand min() back untyped
+        found[str(status)] = (int(count), earliest)
+    return found

@@ -19,6 +19,8 @@ class ItemStatus(StrEnum):
     # Closed because it is the same request as another item (Item.merged_into_id); its reports
     # moved there. Undoing the merge makes it open again.
     MERGED = "merged"
+    # Taken back by the person who logged it (the undo after a reaction capture): not feedback.
+    WITHDRAWN = "withdrawn"
 
 
 class ItemKind(StrEnum):
@@ -68,6 +70,10 @@ class ItemEventKind(StrEnum):
     MERGE_UNDONE = "merge_undone"  # on both items
     # Has a thread line in bot/slack/copy/, but nothing records it yet.
     ARRIVED = "arrived"
+    # after a reaction capture, from its private note (bot/services/reactions.py)
+    URGENCY_CHANGED = "urgency_changed"  # data: from, to
+    CUSTOMER_SET = "customer_set"  # data: customer
+    WITHDRAWN = "withdrawn"  # status withdrawn: logged by mistake
 
 
 class OutboxKind(StrEnum):
@@ -81,6 +87,8 @@ class OutboxKind(StrEnum):
     DM = "dm"
     POST = "post"
     FILE = "file"  # a file uploaded to a channel or a DM (bot/slack/delivery/files.py)
+    # a private note in a channel (chat.postEphemeral), a DM when it cannot be shown there
+    EPHEMERAL = "ephemeral"
 
 
 class OutboxStatus(StrEnum):
@@ -90,3 +98,18 @@ class OutboxStatus(StrEnum):
     SENDING = "sending"
     DONE = "done"
     FAILED = "failed"
+
+
+class DigestMode(StrEnum):
+    """Person.digest_mode: when the morning digest comes."""
+
+    ON = "on"  # every working day, the tip of the day at least
+    NEEDED = "needed"  # only when something needs the person (the default)
+    OFF = "off"
+
+
+class NudgeMode(StrEnum):
+    """Person.nudge_mode: how nudges about the person's items reach them."""
+
+    EACH = "each"  # each one as it comes (the default)
+    BATCHED = "batched"  # held, and sent together at 10:00 and 15:00 local time

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlmodel import Session
@@ -54,6 +54,7 @@ class Draft:
     source_channel: str | None = None
     source_ts: str | None = None
     source_permalink: str | None = None
+    capture_channel: str | None = None  # where it was logged: a `channels:` entry applies
 
 
 @dataclass(frozen=True)
@@ -156,9 +157,13 @@ def validate(draft: Draft, config: FrontlineConfig) -> dict[str, str]:
     return errors
 
 
-def reason_text(decision: RouteDecision, team: Team, picked: bool) -> str:
+def reason_text(
+    decision: RouteDecision, team: Team, picked: bool, channel: str | None = None
+) -> str:
     if picked:
         return copy.reason_picked(team.name)
+    if decision.how == "channel" and channel:
+        return copy.reason_channel(channel, team.name)
     if decision.how == "explicit":
         return copy.reason_explicit(team.key)
     if decision.how == "keywords":
@@ -167,6 +172,32 @@ def reason_text(decision: RouteDecision, team: Team, picked: bool) -> str:
             best.setdefault(match.word, match.term)
         return copy.reason_keywords([copy.matched_word(w, t) for w, t in best.items()], team.name)
     return copy.reason_triage(team.name)
+
+
+def with_channel_customer(draft: Draft, config: FrontlineConfig) -> Draft:
+    """A channel that belongs to a customer fills an empty customer; the agent's own wins."""
+    owner = config.channel_owner(draft.capture_channel)
+    if owner is None or not owner.customer or visible_or_empty(draft.customer):
+        return draft
+    return replace(draft, customer=owner.customer)
+
+
+def route_draft(draft: Draft, text: str, config: FrontlineConfig) -> RouteDecision:
+    """The agent's tag or pick first, then the team the capture's channel belongs to, then the
+    words. (A channel's team is always configured: `config check` refuses any other.)"""
+    channel_team = None if draft.team_key else config.channel_team(draft.capture_channel)
+    if channel_team is not None:
+        return RouteDecision(
+            team_key=channel_team.key, how="channel", score=100.0, unknown_tag=draft.unknown_tag
+        )
+    return route(
+        text,
+        config.teams,
+        config.triage_team,
+        explicit=draft.team_key,
+        unknown_tag=draft.unknown_tag,
+        cutoff=config.routing.min_score,
+    )
 
 
 def due_for(item: Item, team: Team, config: FrontlineConfig, informed_at: datetime) -> datetime:
@@ -186,18 +217,17 @@ def store(
 ) -> Captured:
     """Insert the item, its first event and its queued posts in one transaction; once per key."""
     client_key = capped_key(client_key)
+    # A retry finds its item first: an insert that loses on the unique key would still use up
+    # a number of PostgreSQL's sequence, and agents would see FB numbers skipped.
+    existing = items.get_item_by_client_key(session, client_key=client_key)
+    if existing is not None:
+        return Captured(existing, False, None, (), config.owner_of(existing.team_key))
     errors = validate(draft, config)
     if errors:
         raise CaptureRefused(next(iter(errors.values())), next(iter(errors)))
+    draft = with_channel_customer(draft, config)
     text = " ".join(p for p in (draft.summary, draft.details, draft.customer) if p)
-    decision = route(
-        text,
-        config.teams,
-        config.triage_team,
-        explicit=draft.team_key,
-        unknown_tag=draft.unknown_tag,
-        cutoff=config.routing.min_score,
-    )
+    decision = route_draft(draft, text, config)
     team = config.owner_of(decision.team_key)
     item = Item(
         slack_team_id=team_id,
@@ -210,7 +240,7 @@ def store(
         urgency=draft.urgency,
         reporter_id=reporter_id,
         source_permalink=draft.source_permalink,
-        routing_reason=reason_text(decision, team, picked),
+        routing_reason=reason_text(decision, team, picked, draft.capture_channel),
         created_at=now,
         updated_at=now,
         informed_at=now,

@@ -14,6 +14,7 @@ from bot.core.config_errors import (
     ConfigError as ConfigError,
 )
 from bot.core.config_errors import (
+    channel_problems,
     read_yaml,
     team_key_problems,
     validation_problems,
@@ -212,8 +213,60 @@ class Insights(_Strict):
         return value
 
 
+class ChannelOwner(_Strict):
+    """A channel that belongs to a team, a customer, or both: what is logged there goes to the
+    team (unless the agent names another) and is filed under the customer (unless the agent
+    gives one)."""
+
+    channel: str
+    team: str | None = None
+    customer: str | None = Field(default=None, max_length=200)
+
+    @field_validator("channel")
+    @classmethod
+    def _channel(cls, value: str) -> str:
+        if not CHANNEL_ID.fullmatch(value):
+            raise ValueError(
+                f"{value!r} is not a Slack channel id like C0123ABCD (channel details → About → "
+                "Channel ID), not a #name, a DM or a user"
+            )
+        return value
+
+    @field_validator("team", "customer", mode="before")
+    @classmethod
+    def _given(cls, value: Any) -> Any:
+        """Written but empty (`team:` alone, or `team: #billing`, a YAML comment) is refused:
+        leaving the key out is how a channel names no team."""
+        if value is None:
+            raise ValueError("is empty")
+        if isinstance(value, str):
+            if not value.strip():
+                raise ValueError("is empty: write a name, or leave the key out")
+            return value.strip()
+        return value
+
+    @model_validator(mode="after")
+    def _names_something(self) -> ChannelOwner:
+        if self.team is None and self.customer is None:
+            raise ValueError(
+                "names neither a team nor a customer; give `team:` (a team key), `customer:` or both"
+            )
+        return self
+
+
 class Routing(_Strict):
     min_score: float = Field(default=85, ge=0, le=100)
+
+
+class Capture(_Strict):
+    """`capture.reactions`: emoji names (no colons) that log the message they are added to."""
+
+    reactions: list[str] = Field(default_factory=lambda: ["memo"], max_length=20)
+
+    @field_validator("reactions")
+    @classmethod
+    def _names(cls, value: list[str]) -> list[str]:
+        return [name.strip().strip(":").lower() for name in value if name.strip().strip(":")]
 
 
 class FrontlineConfig(_Strict):
@@ -222,11 +275,13 @@ class FrontlineConfig(_Strict):
     business_hours: BusinessHours = BusinessHours()
     holidays: list[date] = Field(default_factory=list)
     routing: Routing = Routing()
+    capture: Capture = Capture()
     nudges: Nudges = Nudges()
     digest: Digest = Digest()
     tips: Tips = Tips()
     insights: Insights = Insights()
     teams: list[Team] = Field(min_length=1, max_length=100)
+    channels: list[ChannelOwner] = Field(default_factory=list)
 
     @field_validator("timezone")
     @classmethod
@@ -236,6 +291,9 @@ class FrontlineConfig(_Strict):
     @model_validator(mode="after")
     def _teams(self) -> FrontlineConfig:
         problems = team_key_problems(self.triage_team, [t.key for t in self.teams])
+        problems += channel_problems(
+            [(c.channel, c.team) for c in self.channels], [t.key for t in self.teams]
+        )
         if problems:
             raise ValueError("; ".join(f"{where}: {msg}" for where, msg in problems))
         return self
@@ -249,6 +307,15 @@ class FrontlineConfig(_Strict):
 
     def team_by_channel(self, channel: str) -> Team | None:
         return next((t for t in self.teams if t.channel == channel), None)
+
+    def channel_owner(self, channel: str | None) -> ChannelOwner | None:
+        """The `channels:` entry for the channel a capture happened in, if it has one."""
+        return next((c for c in self.channels if channel and c.channel == channel), None)
+
+    def channel_team(self, channel: str | None) -> Team | None:
+        """The team a channel belongs to (None when it belongs to no team)."""
+        owner = self.channel_owner(channel)
+        return self.team(owner.team) if owner and owner.team else None
 
     @property
     def triage(self) -> Team:

@@ -53,17 +53,72 @@ def raw_team_key_problems(data: dict[str, Any]) -> list[tuple[str, str]]:
     return team_key_problems(triage if isinstance(triage, str) else None, keys)
 
 
+def channel_problems(
+    channels: list[tuple[str | None, str | None]], team_keys: list[str]
+) -> list[tuple[str, str]]:
+    """(key path, problem) for `channels:` entries, given as (channel, team): a channel listed twice,
+    or a team key that is not one of the teams (say, a team removed from the file)."""
+    problems: list[tuple[str, str]] = []
+    first: dict[str, int] = {}
+    for index, (channel, team) in enumerate(channels):
+        where = f"channels[{index}]" + (f" ({channel})" if channel else "")
+        if channel is not None:
+            if channel in first:
+                problems.append(
+                    (
+                        f"{where}.channel",
+                        f"{channel} is already listed as channels[{first[channel]}]; "
+                        "list each channel once",
+                    )
+                )
+            else:
+                first[channel] = index
+        if team is not None and team_keys and team not in team_keys:
+            problems.append(
+                (
+                    f"{where}.team",
+                    f"{team!r} is not one of the teams ({', '.join(team_keys)}); "
+                    "a capture in this channel would have nowhere to go",
+                )
+            )
+    return problems
+
+
+def raw_channel_problems(data: dict[str, Any]) -> list[tuple[str, str]]:
+    channels, teams = data.get("channels"), data.get("teams")
+    if not isinstance(channels, list) or not isinstance(teams, list):
+        return []
+    keys = [t["key"] for t in teams if isinstance(t, dict) and isinstance(t.get("key"), str)]
+    entries = [
+        (
+            c.get("channel") if isinstance(c.get("channel"), str) else None,
+            c.get("team") if isinstance(c.get("team"), str) else None,
+        )
+        if isinstance(c, dict)
+        else (None, None)
+        for c in channels
+    ]
+    return channel_problems(entries, keys)
+
+
 def key_path(loc: tuple[Any, ...], data: Any) -> str:
     """teams.0.channel -> teams[0].channel (billing): the admin finds the line at a glance."""
     out = ""
     node = data
     for part in loc:
         if isinstance(part, int):
+            listed = out
             out += f"[{part}]"
             if isinstance(node, list) and part < len(node):
                 node = node[part]
                 if isinstance(node, dict) and isinstance(node.get("key"), str):
                     out += f" ({node['key']})"
+                elif (
+                    listed == "channels"
+                    and isinstance(node, dict)
+                    and isinstance(node.get("channel"), str)
+                ):  # channels[1] (C0ACME): the admin finds the entry by its channel
+                    out += f" ({node['channel']})"
             continue
         if part in ("function-after", "function-before") or str(part).startswith("function-"):
             continue
@@ -75,7 +130,7 @@ def key_path(loc: tuple[Any, ...], data: Any) -> str:
 def validation_problems(exc: ValidationError, data: dict[str, Any], source: str) -> str:
     """One line per problem, each naming the file and the key path."""
     # Cross-team checks run on the raw data too: pydantic skips them when any field is invalid.
-    cross = raw_team_key_problems(data)
+    cross = raw_team_key_problems(data) + raw_channel_problems(data)
     lines = []
     for err in exc.errors():
         if not err["loc"] and cross:

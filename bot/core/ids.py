@@ -29,7 +29,7 @@ ACTION_HOME_LOG = "feedback_home_log"
 
 CARD_ACTIONS = (ACTION_TAKE, ACTION_CUSTOMER_UPDATED, ACTION_REASSIGN, ACTION_RESOLVE)
 
-EVENTS = ("app_home_opened",)
+EVENTS = ("app_home_opened", "reaction_added", "app_mention")
 
 # block_ids
 BLOCK_CARD_ACTIONS = "feedback_card_actions"
@@ -79,6 +79,32 @@ MERGE_ACTIONS = (ACTION_MERGE, ACTION_MERGE_UNDO, ACTION_MERGE_SUGGESTED)
 # "overdue|10|2026-11-24T15:00:00+00:00|42" (next page) or "overdue|0|" (back to the first page).
 ACTION_HOME_MORE = "feedback_home_more"
 
+# --- preferences (App Home: digest, nudges, away until a date) --------------------------------
+ACTION_HOME_DIGEST = "feedback_pref_digest"  # static_select; value = "on" | "needed" | "off"
+ACTION_HOME_NUDGES = "feedback_pref_nudges"  # static_select; value = "each" | "batched"
+ACTION_HOME_AWAY = "feedback_pref_away"  # datepicker; selected_date = the day they are back
+ACTION_HOME_BACK = "feedback_pref_back"  # button "I'm back"; value = "back"
+BLOCK_HOME_PREFS = "feedback_home_prefs"
+PREF_ACTIONS = (ACTION_HOME_DIGEST, ACTION_HOME_NUDGES, ACTION_HOME_AWAY, ACTION_HOME_BACK)
+
+# --- reactions and mentions (capture where the conversation is) ----------------------------------
+# On the private note after a reaction capture; value = item id, e.g. "FB-42". "Change team"
+# reuses ACTION_REASSIGN.
+ACTION_CAPTURE_URGENT = "feedback_capture_urgent"  # button "Mark urgent"
+ACTION_CAPTURE_CUSTOMER = "feedback_capture_customer"  # button "Add customer": opens a modal
+ACTION_CAPTURE_UNDO = "feedback_capture_undo"  # button "Undo": the item is withdrawn
+# On the answer to @Frontline in a thread; value = "<channel>|<parent ts>".
+ACTION_LOG_THREAD = "feedback_log_thread"
+VIEW_CAPTURE_CUSTOMER = "feedback_capture_customer_set"  # private_metadata = {"item": id}
+BLOCK_CAPTURE_ACTIONS = "feedback_capture_actions"
+BLOCK_LOG_THREAD = "feedback_log_thread_offer"
+REACTION_ACTIONS = (
+    ACTION_CAPTURE_URGENT,
+    ACTION_CAPTURE_CUSTOMER,
+    ACTION_CAPTURE_UNDO,
+    ACTION_LOG_THREAD,
+)
+
 # everything the app registers (tests check the listeners and the contract document each)
 ALL_ACTIONS = (
     *CARD_ACTIONS,
@@ -87,6 +113,8 @@ ALL_ACTIONS = (
     ACTION_HOME_LOG,
     *MERGE_ACTIONS,
     ACTION_HOME_MORE,
+    *PREF_ACTIONS,
+    *REACTION_ACTIONS,
 )
 ALL_VIEWS = (
     VIEW_CAPTURE,
@@ -95,4 +123,5 @@ ALL_VIEWS = (
     VIEW_REASSIGN,
     VIEW_SNOOZE,
     MERGE_MODAL_CALLBACK,
+    VIEW_CAPTURE_CUSTOMER,
 )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlmodel import Session
 
@@ -17,8 +17,8 @@ from bot.cards.workflow import record, refresh_card
 from bot.core import ids
 from bot.core.config import FrontlineConfig, Team
 from bot.core.wallclock import Now
-from bot.schedule.clock import business_time_between, format_duration
-from bot.schedule.people import People
+from bot.schedule.clock import BusinessCalendar, business_time_between, format_duration, local_next
+from bot.schedule.people import People, Preferences
 from bot.schedule.report import JobReport, send_now
 from bot.slack import copy, schedule_views
 from bot.slack.delivery import Delivery
@@ -28,9 +28,13 @@ from storage.db import session_scope
 from storage.engine import Engine
 from storage.items import DeadlineClaim
 from storage.models import Item
-from storage.values import ItemEventKind, OutboxKind
+from storage.values import ItemEventKind, NudgeMode, OutboxKind
 
 PAGE = 2000
+
+
+# Nudges for people who chose "batched" go out together at these local times (working days).
+BATCH_TIMES = (time(10, 0), time(15, 0))
 
 
 @dataclass
@@ -39,6 +43,8 @@ class NudgeGroup:
     to_channel: bool
     team: Team
     items: list[Item] = field(default_factory=list)
+    away_owner: str | None = None  # in the team channel because this owner is away ...
+    back_on: date | None = None  # ... until this date
 
 
 @dataclass
@@ -46,6 +52,28 @@ class NudgePlan:
     groups: list[NudgeGroup] = field(default_factory=list)
     escalations: list[tuple[Item, Team]] = field(default_factory=list)
     outside_hours: list[tuple[Item, str]] = field(default_factory=list)
+    batched: list[tuple[Item, str, datetime | None]] = field(default_factory=list)
+
+
+def last_batch(now: datetime, cal: BusinessCalendar) -> datetime | None:
+    """The latest batch time (10:00 or 15:00 local, on a working day) at or before `now`."""
+    day = now.astimezone(cal.tz).date()
+    for _ in range(31):
+        if cal.is_working_day(day):
+            for at in sorted(BATCH_TIMES, reverse=True):
+                slot = datetime.combine(day, at, tzinfo=cal.tz)
+                if slot <= now:
+                    return slot
+        day -= timedelta(days=1)
+    return None
+
+
+def next_batch(now: datetime, cal: BusinessCalendar) -> datetime | None:
+    """The first batch time after `now` (None when the calendar has no working day soon)."""
+    try:
+        return min(local_next(now, at, cal) for at in BATCH_TIMES).astimezone(cal.tz)
+    except ValueError:
+        return None
 
 
 def scan(session: Session, now: datetime, margin: timedelta, page: int = PAGE) -> list[Item]:
@@ -70,13 +98,17 @@ def describe(p: NudgePlan, now: datetime) -> list[str]:
     for g in p.groups:
         where = f"channel {g.recipient}" if g.to_channel else f"DM {g.recipient}"
         refs = ", ".join(ids.item_ref(i.id or 0) for i in g.items)
-        lines.append(f"nudge {where}: {refs}")
+        away = f" (owner {g.away_owner} away until {g.back_on})" if g.away_owner else ""
+        lines.append(f"nudge {where}: {refs}{away}")
     for item, team in p.escalations:
         lines.append(f"escalate {ids.item_ref(item.id or 0)} to {', '.join(team.leads)}")
     for item, recipient in p.outside_hours:
         lines.append(
             f"hold {ids.item_ref(item.id or 0)} for {recipient}: outside their working hours"
         )
+    for item, recipient, at in p.batched:
+        when = at.isoformat() if at else "their next batch"
+        lines.append(f"hold {ids.item_ref(item.id or 0)} for {recipient}: batched, sent at {when}")
     return lines
 
 
@@ -127,12 +159,16 @@ class NudgeService:
         result = NudgePlan()
         groups: dict[str, NudgeGroup] = {}
         zones: dict[tuple[str, str], str] = {}
+        prefs = self._people.all_preferences()
         for item in due:
             team = self._team_of(item)
             if item.snoozed_until == item.due_at and now < item.due_at:
                 # the owner promised an update by then: no warning before the promise is due
                 continue
             if item.nudged_for_due_at != item.due_at:
+                recipient = item.owner_id or team.channel
+                group_key = recipient
+                pref = Preferences()
                 if item.owner_id:
                     key = (item.slack_team_id, item.owner_id)
                     if key not in zones:
@@ -141,28 +177,40 @@ class NudgeService:
                         )
                     tz = zones[key]
                     cal = config.calendar(team, tz=tz)
+                    pref = prefs.get(key, pref)
+                    if pref.away_on(now.astimezone(cal.tz).date()):
+                        # to the team's channel, in the team's hours, with a note
+                        recipient, cal = team.channel, config.calendar(team)
+                        group_key = f"{team.channel}|away|{item.owner_id}"
                 else:
                     cal = config.calendar(team)
-                recipient = item.owner_id or team.channel
                 if not cal.is_open(now):
                     result.outside_hours.append((item, recipient))
                     continue
-                group = groups.setdefault(
-                    recipient, NudgeGroup(recipient, item.owner_id is None, team)
-                )
+                if recipient == item.owner_id and pref.nudges is NudgeMode.BATCHED:
+                    slot = last_batch(now, cal)
+                    if slot is None or item.due_at - margin > slot:
+                        # it needed a nudge only after the last batch: it waits for the next
+                        result.batched.append((item, recipient, next_batch(now, cal)))
+                        if self._escalation_due(item, team, now):  # leads are never muted
+                            result.escalations.append((item, team))
+                        continue
+                group = groups.get(group_key)
+                if group is None:
+                    away = recipient != item.owner_id and item.owner_id is not None
+                    group = groups[group_key] = NudgeGroup(
+                        recipient,
+                        recipient != item.owner_id,
+                        team,
+                        away_owner=item.owner_id if away else None,
+                        back_on=pref.away_until if away else None,
+                    )
                 group.items.append(item)
-            elif (
-                item.escalated_for_due_at != item.due_at
-                and team.leads
-                and now > item.due_at
-                and config.calendar(team).is_open(now)
-            ):
-                overdue = business_time_between(item.due_at, now, config.calendar(team))
-                if overdue > team.inform_within(item.urgency):
-                    result.escalations.append((item, team))
+            elif self._escalation_due(item, team, now):
+                result.escalations.append((item, team))
         for group in groups.values():
             group.items.sort(key=lambda i: (i.informed_at, i.id or 0))  # longest wait first
-        result.groups = sorted(groups.values(), key=lambda g: g.recipient)
+        result.groups = sorted(groups.values(), key=lambda g: (g.recipient, g.away_owner or ""))
         return result
 
     def send(self, p: NudgePlan, now: datetime) -> tuple[int, int, list[int]]:
@@ -190,7 +238,10 @@ class NudgeService:
                         "channel": group.recipient,
                         "text": copy.nudge_fallback(len(items)),
                         "blocks": schedule_views.nudge_blocks(
-                            items, now, to_channel=group.to_channel
+                            items,
+                            now,
+                            to_channel=group.to_channel,
+                            away=(group.away_owner, group.back_on) if group.away_owner else None,
                         ),
                     },
                 )
@@ -242,6 +293,15 @@ class NudgeService:
                 escalations += 1
                 refresh_card(session, current, now)
         return nudges, escalations, row_ids
+
+    def _escalation_due(self, item: Item, team: Team, now: datetime) -> bool:
+        """Overdue by one more promise period, in the team's hours, and not escalated yet."""
+        if item.escalated_for_due_at == item.due_at or not team.leads or now <= item.due_at:
+            return False
+        cal = self._config.calendar(team)
+        if not cal.is_open(now):
+            return False
+        return business_time_between(item.due_at, now, cal) > team.inform_within(item.urgency)
 
     def _team_of(self, item: Item) -> Team:
         return self._config.owner_of(item.team_key)

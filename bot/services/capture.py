@@ -6,7 +6,8 @@ Stored and committed before anything is sent to Slack; the card goes through the
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from sqlmodel import Session
@@ -60,14 +61,22 @@ class CaptureService:
         self._now = now
         self._delivery = delivery
         self._similar: SimilarFinder | None = None
+        self._on_captured: Callable[[str], None] | None = None
 
     # --- the listeners' calls -------------------------------------------------------------------
     def capture_command(
-        self, text: str, *, team_id: str, user_id: str, client_key: str
+        self,
+        text: str,
+        *,
+        team_id: str,
+        user_id: str,
+        client_key: str,
+        channel: str | None = None,
     ) -> CommandCapture:
-        """Parse and store `/feedback <text>`; a refusal (too long, …) is the ack's text."""
+        """Parse and store `/feedback <text>` typed in `channel`; a refusal (too long, …) is the
+        ack's text."""
         try:
-            draft = self.parse_command(text)
+            draft = replace(self.parse_command(text), capture_channel=channel)
         except CaptureRefused as refused:
             return CommandCapture(str(refused))
         captured = self.capture(draft, team_id=team_id, user_id=user_id, client_key=client_key)
@@ -82,8 +91,13 @@ class CaptureService:
         user_id: str,
         client_key: str,
         long_message_id: int | None = None,
+        channel: str | None = None,
     ) -> FormCapture:
-        """The capture form's values, validated and stored."""
+        """The capture form's values, validated and stored. `channel` is where the form was
+        opened: its team, preselected in the form, counts as the channel's, not as a pick."""
+        channel_team = self._config.channel_team(channel)
+        if channel_team is not None and team_key == channel_team.key:
+            team_key = None
         draft = self._form_draft(
             fields,
             team_key=team_key,
@@ -91,6 +105,7 @@ class CaptureService:
             user_id=user_id,
             long_message_id=long_message_id,
         )
+        draft = replace(draft, capture_channel=channel)
         errors = self.validate(draft)
         if errors:
             return FormCapture(errors=errors)
@@ -126,13 +141,23 @@ class CaptureService:
             with session_scope(self._engine) as session:
                 long_id = intake.keep_draft(session, key, team_id, user_id, text, self._now())
             details = ""
-        return views.CaptureDraft(
+        return replace(
+            self.blank_form(channel),
             summary=summary,
             details=details,
-            source_channel=channel,
             source_ts=ts,
             long_message_id=long_id,
             long_message_chars=len(text),
+        )
+
+    def blank_form(self, channel: str | None) -> views.CaptureDraft:
+        """The capture form opened in `channel`: the customer and the team it belongs to, if any
+        (`channels:` in frontline.yml), filled in for the agent to keep or change."""
+        owner = self._config.channel_owner(channel)
+        return views.CaptureDraft(
+            source_channel=channel,
+            customer=(owner.customer or "") if owner else "",
+            team_key=owner.team if owner else None,
         )
 
     def tell_where_it_went(self, captured: Captured) -> dict[str, Any]:
@@ -151,6 +176,10 @@ class CaptureService:
     def suggest_from(self, finder: SimilarFinder) -> None:
         """Similar open items are suggested after each capture (off the ack's path)."""
         self._similar = finder
+
+    def count_captures(self, on_captured: Callable[[str], None]) -> None:
+        """on_captured(team key) after each newly stored item (the metrics; not for retries)."""
+        self._on_captured = on_captured
 
     def suggestions(self, captured: Captured) -> list[views.Suggestion]:
         """Up to 3 open items of the same team that look like the same request; [] on any
@@ -185,7 +214,7 @@ class CaptureService:
     ) -> Captured:
         """Stored and committed before anything is sent to Slack."""
         with session_scope(self._engine) as session:
-            return capture.store(
+            captured = capture.store(
                 session,
                 draft,
                 self._config,
@@ -195,6 +224,9 @@ class CaptureService:
                 now=self._now(),
                 picked=picked,
             )
+        if captured.created and self._on_captured is not None:
+            self._on_captured(captured.team.key)
+        return captured
 
     def attach_source(self, captured: Captured, channel: str, ts: str) -> None:
         """Keep the permalink to the conversation the feedback came from (before the card goes)."""
@@ -281,8 +313,10 @@ class CaptureService:
     def _reason(self, captured: Captured) -> str:
         reason = views.shown_reason(captured.item.routing_reason)
         if captured.decision and captured.decision.unknown_tag:
-            reason = f"{copy.unknown_tag(captured.decision.unknown_tag)} {reason}"
-        return inert(reason, 600)
+            tag, how = captured.decision.unknown_tag, captured.decision.how
+            unknown = copy.unknown_tag_here(tag) if how == "channel" else copy.unknown_tag(tag)
+            reason = f"{unknown} {reason}"
+        return views.reason_md(reason, 600)
 
     def _permalink(self, channel: str, ts: str) -> str | None:
         try:

@@ -29,6 +29,8 @@ from bot.services.capture import CaptureService
 from bot.services.card_actions import CardActions
 from bot.services.home import HomeService
 from bot.services.merges import MergeService
+from bot.services.preferences import PreferenceService
+from bot.services.reactions import ReactionService
 from bot.services.workspace import Workspace, WorkspaceUnknown, is_outage
 from bot.slack.delivery import Delivery, SendReport
 from bot.slack.gateway import SlackGateway
@@ -62,11 +64,15 @@ class Frontline:
         self.capture = CaptureService(config, engine, slack, now, self.delivery)
         self.cards = CardActions(config, engine, now, self.membership, self.people)
         self.merges = MergeService(engine, now, self.cards)
+        self.reactions = ReactionService(
+            config, engine, slack, now, self.delivery, self.cards, self.capture
+        )
         self.search = SearchService(config, engine, now)
         self.similar = SimilarFinder(engine)
         self.capture.suggest_from(self.similar)  # suggestions after each capture
         tips = TipBook(config)
         self.home = HomeService(config, engine, now, self.membership, self.people, tips)
+        self.preferences = PreferenceService(config, now, self.people, self.home)
         # the scheduled jobs, each a use case with its collaborators
         self.nudges = NudgeService(config, engine, now, self.people, self.delivery)
         self.digest = DigestService(

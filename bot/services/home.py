@@ -21,6 +21,7 @@ from bot.slack import copy, views
 from storage import home as queries
 from storage.engine import Engine
 from storage.models import Item
+from storage.values import DigestMode
 
 TEAMS_PER_PAGE = 25  # `/feedback teams`: a page stays far below Slack's 50 blocks and 3000/section
 TEAM_KEYWORDS_SHOWN = 20  # so one team's line always fits a section whole
@@ -97,10 +98,13 @@ class HomeService:
         self._people = people
         self._tips = tips or TipBook(config)
 
-    def home(self, team_id: str, user: str, more: str | None = None) -> dict[str, Any]:
+    def home(
+        self, team_id: str, user: str, more: str | None = None, notice: str | None = None
+    ) -> dict[str, Any]:
         """The person's Home tab: their open items, their teams' queue (overdue, due soon,
-        free to pick up, this week's top asks) and what they logged. `more` is a "more"
-        button's value: that list shows its next page, the others their first.
+        free to pick up, this week's top asks), what they logged and their preferences. `more`
+        is a "more" button's value: that list shows its next page, the others their first.
+        `notice`: what changing a preference said, shown above the preferences.
 
         Membership is asked between the reads, outside a session (it may call Slack)."""
         now = self._now()
@@ -152,8 +156,18 @@ class HomeService:
             item_teams={i.team_key: self._team_of(i).name for i in shown},
             links={i.id: i.card_permalink for i in shown if i.id and i.card_permalink},
             latest=latest,
+            prefs=self._prefs(team_id, user, notice),
         )
         return views.home_view(data, now)
+
+    def _prefs(self, team_id: str, user: str, notice: str | None) -> views.HomePrefs:
+        chosen = self._people.preferences(team_id, user)
+        tz = self._people.known_timezone(team_id, user, self._config.timezone)
+        today = self._now().astimezone(self._config.calendar(tz=tz).tz).date()
+        away = chosen.away_until if chosen.away_on(today) else None
+        return views.HomePrefs(
+            digest=chosen.digest, nudges=chosen.nudges, away_until=away, notice=notice
+        )
 
     def _due_soon_window(self) -> timedelta:
         return max(DUE_SOON, timedelta(minutes=self._config.nudges.warn_before_minutes))
@@ -265,8 +279,11 @@ class HomeService:
         return copy.tip_text(inert(tip.title, 100), inert(tip.body, 1000))
 
     def set_digest(self, team_id: str, user: str, on: bool) -> str:
-        self._people.set_digest(team_id, user, on)
-        return copy.digest_set(on)
+        """`/feedback digest on|off`: every working day, or none (App Home offers the default,
+        only when something needs them, too)."""
+        mode = DigestMode.ON if on else DigestMode.OFF
+        self._people.set_digest(team_id, user, mode)
+        return copy.digest_mode_set(mode)
 
     def _team_of(self, item: Item) -> Team:
         return self._config.owner_of(item.team_key)

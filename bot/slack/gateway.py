@@ -10,7 +10,7 @@ The Web API clients it wraps are built in bot/slack/web_clients.py.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -123,6 +123,25 @@ class SlackGateway(Protocol):
         """users.info: the user object ({} when Slack sends none)."""
         ...
 
+    def read_message(self, channel: str, ts: str) -> dict[str, Any] | None:
+        """One message by its ts: conversations.history (latest=ts, inclusive, limit=1); a
+        reply in a thread is not in the history, so then conversations.replies (ts=the reply,
+        oldest=latest=ts, inclusive). None when neither has it (deleted)."""
+        ...
+
+    def post_ephemeral(
+        self,
+        *,
+        channel: str,
+        user: str,
+        text: str,
+        blocks: Sequence[Any] | None = None,
+        thread_ts: str | None = None,
+    ) -> str:
+        """chat.postEphemeral: only `user` sees it, in `channel` (in a thread when thread_ts);
+        returns its message_ts."""
+        ...
+
     def auth_test(self) -> dict[str, Any]:
         """auth.test: who this token is (team_id, user_id, …)."""
         ...
@@ -147,6 +166,11 @@ class SlackGateway(Protocol):
 
 
 # --- the real gateway, on slack_sdk ------------------------------------------------------------
+def _with_ts(messages: Sequence[Any], ts: str) -> dict[str, Any] | None:
+    """The message whose ts is `ts` (replies also list the thread's parent first)."""
+    return next((dict(m) for m in messages if isinstance(m, dict) and m.get("ts") == ts), None)
+
+
 def _retry_after(exc: SlackApiError) -> float | None:
     """Slack's Retry-After on a 429, in seconds (at least 1; 60 when unreadable)."""
     if getattr(exc.response, "status_code", 0) != 429:
@@ -267,6 +291,34 @@ class WebGateway:
             next_cursor=(page.get("response_metadata") or {}).get("next_cursor") or None,
         )
 
+    def read_message(self, channel: str, ts: str) -> dict[str, Any] | None:
+        window: dict[str, Any] = {"latest": ts, "inclusive": True, "limit": 1}
+        with _as_slack_errors():
+            page = self.client.conversations_history(channel=channel, **window)
+            found = _with_ts(page.get("messages") or [], ts)
+            if found is None:  # not a top-level message: a reply in a thread, or gone
+                page = self.client.conversations_replies(
+                    channel=channel, ts=ts, oldest=ts, **window
+                )
+                found = _with_ts(page.get("messages") or [], ts)
+        return found
+
+    def post_ephemeral(
+        self,
+        *,
+        channel: str,
+        user: str,
+        text: str,
+        blocks: Sequence[Any] | None = None,
+        thread_ts: str | None = None,
+    ) -> str:
+        with _as_slack_errors():
+            extra: dict[str, Any] = {"thread_ts": thread_ts} if thread_ts else {}
+            resp = self.client.chat_postEphemeral(
+                channel=channel, user=user, text=text, blocks=blocks, **extra
+            )
+        return str(resp.get("message_ts") or "")
+
     def user_info(self, user: str) -> dict[str, Any]:
         with _as_slack_errors():
             found = self.client.users_info(user=user).get("user") or {}
@@ -321,3 +373,28 @@ class WebGateway:
             "channel": channel,
             "permalink": str(shared.get("permalink") or ""),
         }
+
+
+# --- counting failures (the metrics) -----------------------------------------------------------
+SlackErrorHook = Callable[[str, str], None]
+
+
+def report_errors(client: WebClient, on_error: SlackErrorHook) -> WebClient:
+    """Hand every failed Web API call of `client` to on_error(method, error), then fail as before.
+
+    error: Slack's code ("channel_not_found"), "http_<status>" when Slack answered without one,
+    or the failure's name ("TimeoutError"). Every Web API method of a WebClient goes through
+    its api_call, so this wraps that one method of this one client.
+    """
+    call = client.api_call
+
+    def api_call(api_method: str, **kwargs: Any) -> Any:
+        try:
+            return call(api_method, **kwargs)
+        except (SlackApiError, SlackClientError, OSError) as exc:
+            failure = _slack_error(exc)
+            on_error(api_method, failure.error or f"http_{failure.status}")
+            raise
+
+    client.api_call = api_call  # type: ignore[method-assign]
+    return client

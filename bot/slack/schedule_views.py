@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -25,7 +25,7 @@ from bot.core.text import inert
 from bot.schedule.clock import format_duration
 from bot.schedule.tip_library import Tip
 from bot.slack import copy
-from bot.slack.views import HEADER_LIMIT, md, mention, pt, to_dicts
+from bot.slack.views import HEADER_LIMIT, day_text, md, mention, pt, to_dicts
 from storage.models import Item
 
 ITEMS_PER_NUDGE = 20  # 2 blocks an item + header/intro/overflow stays under Slack's 50
@@ -51,9 +51,20 @@ def snooze_options(ref: str) -> list[Option]:
     ]
 
 
-def nudge_blocks(items: Sequence[Item], now: datetime, *, to_channel: bool) -> list[dict[str, Any]]:
+def nudge_blocks(
+    items: Sequence[Item],
+    now: datetime,
+    *,
+    to_channel: bool,
+    away: tuple[str, date | None] | None = None,
+) -> list[dict[str, Any]]:
+    """`away`: (owner, back on) when these come to the team's channel because the owner is away."""
     blocks: list[Block] = [HeaderBlock(text=pt(copy.NUDGE_HEADER, HEADER_LIMIT))]
-    if to_channel:
+    if away is not None:
+        owner, back_on = away
+        back = day_text(back_on) if back_on else "?"
+        blocks.append(ContextBlock(elements=[md(copy.nudge_owner_away(mention(owner), back))]))
+    elif to_channel:
         blocks.append(ContextBlock(elements=[md(copy.NUDGE_CHANNEL_INTRO)]))
     for item in items[:ITEMS_PER_NUDGE]:
         ref = ids.item_ref(item.id or 0)

@@ -45,6 +45,8 @@ SCOPES = {
     "im:history": "conversations.history: find a DM whose answer was lost",
     "im:write": "conversations.open: the DM's channel id, to look for such a DM",
     "files:write": "files.getUploadURLExternal/completeUploadExternal: exports and charts",
+    "reactions:read": "the reaction_added event: a configured emoji logs the message it is on",
+    "app_mentions:read": "the app_mention event: @Frontline in a thread offers to log its parent",
 }
 
 # Bot scopes Slack's method reference lists for each Web API method the code may call.
@@ -81,6 +83,29 @@ SAMPLE_EVENTS: dict[str, tuple[dict[str, Any], str]] = {
             "event_ts": "1.2",
         },
         "views.publish",
+    ),
+    # a configured reaction on a message the bot cannot read: the reactor hears how to invite it
+    "reaction_added": (
+        {
+            "type": "reaction_added",
+            "user": "UAGENT",
+            "reaction": "memo",
+            "item_user": "UCUST",
+            "item": {"type": "message", "channel": "C0NOTSEEN", "ts": "1700000000.000100"},
+            "event_ts": "1.3",
+        },
+        "chat.postMessage",
+    ),
+    "app_mention": (
+        {
+            "type": "app_mention",
+            "user": "UAGENT",
+            "text": "<@UBOT> hello",
+            "channel": "C0AGENTS",
+            "ts": "1700000000.000200",
+            "event_ts": "1700000000.000200",
+        },
+        "chat.postEphemeral",
     ),
 }
 
@@ -202,12 +227,13 @@ def test_every_declared_message_shortcut_opens_the_capture_modal(
 
 
 def test_every_declared_event_is_handled(running, fake_slack, manifest):
-    for n, name in enumerate(sorted(declared_events(manifest)), start=1):
+    for name in sorted(declared_events(manifest)):
         assert name in SAMPLE_EVENTS, f"add a sample {name} payload to SAMPLE_EVENTS"
         event, expected_call = SAMPLE_EVENTS[name]
+        before = len(fake_slack.calls_to(expected_call))
         resp = running.slack.event(event)
         assert resp.status == 200, (name, resp.body)
-        call = fake_slack.wait_for(expected_call, count=n)[-1]
+        call = fake_slack.wait_for(expected_call, count=before + 1)[-1]
         if expected_call == "views.publish":
             assert call.args["user_id"] == event["user"]
             assert call.args["view"]["type"] == "home"
@@ -227,7 +253,7 @@ def test_what_the_manifest_does_not_declare_is_refused(running, fake_slack, monk
     )
     assert running.slack.message_action("text").status == 404
 
-    event = {"type": "reaction_added", "user": "UAGENT", "reaction": "+1", "event_ts": "1.3"}
+    event = {"type": "reaction_removed", "user": "UAGENT", "reaction": "memo", "event_ts": "1.3"}
     assert running.slack.event(event).status == 404
     assert fake_slack.calls_to("views.open") == [] and fake_slack.calls_to("views.publish") == []
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from alembic import command
 from sqlalchemy import text
 
 from storage.db import make_engine
-from storage.migrate import upgrade
+from storage.migrate import alembic_config, upgrade
 
 OLD_ITEM = (
     "INSERT INTO item (slack_team_id, client_key, team_key, summary, details, customer, kind,"
@@ -64,5 +65,45 @@ def test_migration_0004_gives_every_item_its_first_report(database_url):
             ),
             ("k2", "", "", "Dark mode", "U1", None, 1, False),
         ]
+    finally:
+        engine.dispose()
+
+
+def test_migration_0007_turns_the_digest_choice_into_preferences_and_back(database_url):
+    upgrade(database_url, "0006")
+    engine = make_engine(database_url)
+    person = (
+        "INSERT INTO person (slack_team_id, user_id, tz, digest_opt_in)"
+        " VALUES ('T1', :user, 'Asia/Tokyo', :on)"
+    )
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(person), {"user": "UON", "on": True})
+            conn.execute(text(person), {"user": "UDEFAULT", "on": False})
+        upgrade(database_url)
+        with engine.begin() as conn:
+            rows = conn.execute(
+                text(
+                    "SELECT user_id, tz, digest_mode, nudge_mode, away_until FROM person"
+                    " ORDER BY user_id"
+                )
+            ).all()
+            # "digest on" stays on; the old default (only when something needs them) stays that
+            assert [tuple(r) for r in rows] == [
+                ("UDEFAULT", "Asia/Tokyo", "needed", "each", None),
+                ("UON", "Asia/Tokyo", "on", "each", None),
+            ]
+            conn.execute(text("UPDATE person SET digest_mode = 'off' WHERE user_id = 'UDEFAULT'"))
+            conn.execute(text("UPDATE person SET away_until = '2026-12-24' WHERE user_id = 'UON'"))
+        command.downgrade(alembic_config(database_url), "0006")
+        with engine.begin() as conn:
+            rows = conn.execute(
+                text("SELECT user_id, tz, digest_opt_in FROM person ORDER BY user_id")
+            ).all()
+        assert [(r[0], r[1], bool(r[2])) for r in rows] == [
+            ("UDEFAULT", "Asia/Tokyo", False),
+            ("UON", "Asia/Tokyo", True),
+        ]
+        upgrade(database_url)  # and up again
     finally:
         engine.dispose()

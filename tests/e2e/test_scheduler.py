@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from apscheduler.triggers.cron import CronTrigger
@@ -52,7 +52,17 @@ def test_jobs_and_their_triggers(running):
     assert isinstance(deliveries, IntervalTrigger) and deliveries.interval == timedelta(minutes=1)
     assert isinstance(nudges, IntervalTrigger) and nudges.interval == timedelta(minutes=5)
 
-    for job, hour, minute in (("digest", 8, 45), ("tips", 9, 30)):
+    # the digest runs every quarter hour (UTC) from digest.time's minute: 08:45 is then exact in
+    # every timezone, and each run sends only to people whose local 08:45 has come
+    digest = jobs["digest"].trigger
+    assert isinstance(digest, CronTrigger) and digest.timezone == UTC
+    assert cron_fields(digest) == {"minute": "0-59/15"}
+    tokyo_0845 = datetime(2026, 11, 25, 23, 45, tzinfo=UTC)  # Thu 08:45 in Tokyo
+    kolkata_0845 = datetime(2026, 11, 25, 3, 15, tzinfo=UTC)  # Wed 08:45 in Kolkata
+    for fire in (tokyo_0845, kolkata_0845, datetime(2026, 11, 25, 13, 45, tzinfo=UTC)):
+        assert digest.get_next_fire_time(None, fire - timedelta(minutes=1)) == fire
+
+    for job, hour, minute in (("tips", 9, 30),):
         trigger = jobs[job].trigger
         assert isinstance(trigger, CronTrigger) and trigger.timezone == NY
         assert cron_fields(trigger) == {
@@ -111,7 +121,7 @@ def test_restart_on_a_weekend_or_before_time_does_not_post(
     )
     for at, expected in (
         (saturday, []),  # not a working day: nothing to catch up
-        (before_tips, ["catching up today's digest (scheduled 08:45)"]),  # 08:45 has passed
+        (before_tips, []),  # the digest needs no catch-up: it runs every quarter hour
     ):
         clock.set(at)
         scheduler_log.clear()

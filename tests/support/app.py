@@ -129,7 +129,7 @@ def start_app(database_url: str, config_file: Path, fake: FakeSlack, **create_kw
     upgrade(database_url)
     app = create_app(settings, load_config(config_file), **create_kw)
     inflight = track_background_work(app)
-    server = make_server(app.bolt, app.engine, "127.0.0.1", 0, threads=8)
+    server = make_server(app.bolt, app.engine, "127.0.0.1", 0, threads=8, metrics=app.metrics)
 
     def serve() -> None:
         # closing the listening socket from the test thread ends the loop with EBADF

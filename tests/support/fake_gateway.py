@@ -181,6 +181,41 @@ class FakeGateway:
             messages=[dict(m) for m in page], next_cursor=str(start + limit) if more else None
         )
 
+    def seed(self, channel: str, text: str, *, user: str = "UCUST", **extra: Any) -> str:
+        """A person's message in a channel (for reactions and mentions); returns its ts."""
+        ts = self._ts()
+        self.posted.setdefault(channel, []).append(
+            {"type": "message", "user": user, "text": text, "ts": ts, **extra}
+        )
+        return ts
+
+    def read_message(self, channel: str, ts: str) -> dict[str, Any] | None:
+        self._raise_after(self._call("read_message", channel=channel, ts=ts))
+        if channel not in self.posted:
+            raise SlackError("channel_not_found", status=200, maybe_sent=False)
+        found = [m for m in self.posted[channel] if m["ts"] == ts]
+        return dict(found[0]) if found else None
+
+    def post_ephemeral(
+        self,
+        *,
+        channel: str,
+        user: str,
+        text: str,
+        blocks: Sequence[Any] | None = None,
+        thread_ts: str | None = None,
+    ) -> str:
+        failure = self._call(
+            "post_ephemeral",
+            channel=channel,
+            user=user,
+            text=text,
+            blocks=blocks,
+            thread_ts=thread_ts,
+        )
+        self._raise_after(failure)
+        return self._ts()
+
     def user_info(self, user: str) -> dict[str, Any]:
         self._raise_after(self._call("user_info", user=user))
         if user not in self.users:

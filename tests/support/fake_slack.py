@@ -490,12 +490,23 @@ class FakeSlack:
         )
 
     def _stored(self, channel: str) -> list[dict]:
-        with self._lock:
-            return [
+        with self._lock:  # a seeded person's message says bot_id None: the key is left out
+            found = [
                 {"type": "message", "user": "UBOT", "bot_id": "BBOT", **m, "ts": ts}
                 for (ch, ts), m in self.messages.items()
                 if ch == channel
             ]
+        return [{k: v for k, v in m.items() if v is not None} for m in found]
+
+    def seed_message(
+        self, channel: str, text: str, *, user: str = "UCUST", thread_ts: str | None = None
+    ) -> str:
+        """A person's message (not the bot's) in a channel or thread; returns its ts."""
+        ts = self._next_ts()
+        message = {"user": user, "bot_id": None, "text": text, "thread_ts": thread_ts}
+        with self._lock:
+            self.messages[(channel, ts)] = message
+        return ts
 
     def _conversations_history(self, args: dict[str, Any]) -> _Reply:
         channel = self._resolve_channel(str(args.get("channel", "")))
@@ -512,6 +523,9 @@ class FakeSlack:
         if error:
             return _json_reply({"ok": False, "error": error})
         parent = str(args.get("ts", ""))
+        with self._lock:  # Slack: ts may name the parent or any message in the thread
+            named = self.messages.get((channel, parent)) or {}
+        parent = str(named.get("thread_ts") or parent)
         thread = [
             m for m in self._stored(channel) if m["ts"] == parent or m.get("thread_ts") == parent
         ]

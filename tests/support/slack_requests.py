@@ -78,14 +78,15 @@ class SlackSender:
     def interactive(self, payload: dict[str, Any], **kw: Any) -> Response:
         return self.form({"payload": json.dumps(payload)}, **kw)
 
-    def event(self, event: dict[str, Any], **kw: Any) -> Response:
+    def event(self, event: dict[str, Any], event_id: str | None = None, **kw: Any) -> Response:
+        """An event_callback; pass the same event_id twice to play Slack's retry."""
         body = {
             "token": "legacy",
             "team_id": TEAM_ID,
             "api_app_id": "A0FRONT",
             "event": event,
             "type": "event_callback",
-            "event_id": unique("Ev"),
+            "event_id": event_id or unique("Ev"),
             "event_time": int(time.time()),
         }
         return self.post(json.dumps(body).encode(), "application/json", **kw)
@@ -173,6 +174,12 @@ class SlackSender:
         }
         return self._block_actions(action, user, channel, message_ts, container)
 
+    def home_action(self, action: dict[str, Any], user: str = "UAGENT") -> Response:
+        """A control on App Home (a select, a datepicker, a button): its container is the view."""
+        container = {"type": "view", "view_id": "V0HOME"}
+        action = {"block_id": "feedback_home_prefs", **action}
+        return self._block_actions(action, user, "", "", container)
+
     def select_action(
         self,
         action_id: str,
@@ -236,7 +243,12 @@ class SlackSender:
         user: str = "UAGENT",
         channel: str = "C0AGENTS",
         ts: str = "1759999999.000200",
+        thread_ts: str | None = None,
     ) -> Response:
+        """The message shortcut; thread_ts for a reply in a thread (Slack sends the reply's ts)."""
+        message = {"type": "message", "user": "UCUST", "text": text, "ts": ts}
+        if thread_ts:
+            message["thread_ts"] = thread_ts
         return self.interactive(
             {
                 "type": "message_action",
@@ -247,11 +259,42 @@ class SlackSender:
                 "user": {"id": user, "name": user.lower(), "team_id": TEAM_ID},
                 "channel": {"id": channel, "name": "agents"},
                 "response_url": self.response_url_base + unique("sc"),
-                "message": {"type": "message", "user": "UCUST", "text": text, "ts": ts},
+                "message": message,
                 "token": "legacy",
                 "action_ts": f"{time.time():.6f}",
             }
         )
+
+
+def reaction_event(
+    channel: str, ts: str, user: str = "UAGENT", reaction: str = "memo", item_user: str = "UCUST"
+) -> dict[str, Any]:
+    """reaction_added as Slack sends it: the item names only the channel and the message's ts."""
+    return {
+        "type": "reaction_added",
+        "user": user,
+        "reaction": reaction,
+        "item_user": item_user,
+        "item": {"type": "message", "channel": channel, "ts": ts},
+        "event_ts": f"{time.time():.6f}",
+    }
+
+
+def mention_event(
+    channel: str, ts: str, thread_ts: str | None = None, user: str = "UAGENT"
+) -> dict[str, Any]:
+    """app_mention: @Frontline in a message (in a thread when thread_ts is given)."""
+    event = {
+        "type": "app_mention",
+        "user": user,
+        "text": "<@UBOT> can you log this?",
+        "channel": channel,
+        "ts": ts,
+        "event_ts": ts,
+    }
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+    return event
 
 
 def text_value(value: str) -> dict[str, Any]:

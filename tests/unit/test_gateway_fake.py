@@ -78,6 +78,8 @@ def test_the_fake_has_exactly_the_protocols_methods():
         "user_info",
         "auth_test",
         "upload_file",
+        "read_message",
+        "post_ephemeral",
     }
     assert protocol <= public(FakeGateway)
     assert protocol == public(WebGateway)

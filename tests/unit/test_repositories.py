@@ -280,7 +280,8 @@ def test_delivery_reads_events_and_outbox_rows_by_id(memory_session):
 def test_ensure_person_inserts_once_per_workspace_and_user(memory_session):
     assert people.get_person(memory_session, team_id="T1", user_id="U1") is None
     first = people.ensure_person(memory_session, team_id="T1", user_id="U1")
-    assert first.id is not None and first.tz is None and not first.digest_opt_in
+    assert first.id is not None and first.tz is None
+    assert (first.digest_mode, first.nudge_mode, first.away_until) == ("needed", "each", None)
     assert people.ensure_person(memory_session, team_id="T1", user_id="U1").id == first.id
     assert people.get_person(memory_session, team_id="T1", user_id="U1") is first
     # the same user id in another workspace is another person
@@ -302,14 +303,20 @@ def test_set_timezone_caches_the_zone_and_when(memory_session):
     assert other.tz is None and other.tz_fetched_at is None
 
 
-def test_digest_opted_in_lists_this_workspace_s_opted_in_users(memory_session):
-    for team, user, on in (("T1", "U1", True), ("T1", "U2", False), ("T1", "U3", True)):
-        people.ensure_person(memory_session, team_id=team, user_id=user).digest_opt_in = on
-    people.ensure_person(memory_session, team_id="T2", user_id="U9").digest_opt_in = True
+def test_with_preferences_lists_only_people_off_the_defaults(memory_session):
+    people.ensure_person(memory_session, team_id="T1", user_id="U1").digest_mode = "on"
+    people.ensure_person(memory_session, team_id="T1", user_id="U2")  # all defaults
+    people.ensure_person(memory_session, team_id="T1", user_id="U3").nudge_mode = "batched"
+    people.ensure_person(memory_session, team_id="T2", user_id="U9").away_until = date(2026, 12, 1)
+    people.ensure_person(memory_session, team_id="T2", user_id="U8").digest_mode = "off"
     memory_session.flush()
-    assert sorted(people.digest_opted_in(memory_session, team_id="T1")) == ["U1", "U3"]
-    assert people.digest_opted_in(memory_session, team_id="T2") == ["U9"]
-    assert people.digest_opted_in(memory_session, team_id="T3") == []
+    found = people.with_preferences(memory_session)
+    assert sorted((p.slack_team_id, p.user_id) for p in found) == [
+        ("T1", "U1"),
+        ("T1", "U3"),
+        ("T2", "U8"),
+        ("T2", "U9"),
+    ]
 
 
 def test_enqueue_many_queues_each_key_once(memory_session):

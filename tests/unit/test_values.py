@@ -41,5 +41,6 @@ def test_stored_values_are_the_plain_strings_of_before():
         "dm",
         "post",
         "file",
+        "ephemeral",
     ]
     assert ItemStatus.OPEN == "open" and Urgency.HIGH == "high" and Outcome.WONT_DO == "wont_do"

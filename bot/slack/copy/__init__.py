@@ -9,13 +9,16 @@ of every module here and checks that each one is re-exported.
 """
 
 from bot.slack.copy.admin import *  # noqa: F403
+from bot.slack.copy.away import *  # noqa: F403
 from bot.slack.copy.capture import *  # noqa: F403
 from bot.slack.copy.cards import *  # noqa: F403
+from bot.slack.copy.channels import *  # noqa: F403
 from bot.slack.copy.errors import *  # noqa: F403
 from bot.slack.copy.export import *  # noqa: F403
 from bot.slack.copy.home import *  # noqa: F403
 from bot.slack.copy.labels import *  # noqa: F403
 from bot.slack.copy.merge import *  # noqa: F403
+from bot.slack.copy.reactions import *  # noqa: F403
 from bot.slack.copy.schedule import *  # noqa: F403
 from bot.slack.copy.search import *  # noqa: F403
 from bot.slack.copy.weekly import *  # noqa: F403

@@ -20,6 +20,7 @@ BAD_SIGNING_SECRET = (
 # One line each, naming the variable or file and the fix (the CLI prefixes "frontline: ").
 ALLOWED_PORT = "use a whole number from 1 to 65535, or unset it for 3000"
 ALLOWED_HTTP_THREADS = "use a whole number from 1 to 256, or unset it for 32"
+ALLOWED_METRICS_PORT = "use a whole number from 1 to 65535, or unset it for no metrics port"
 ALLOWED_SLACK_API_URL = (
     "use an http:// or https:// URL with a host name, e.g. https://slack.com/api/ "
     "(the default when it is unset)"

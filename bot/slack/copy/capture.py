@@ -85,6 +85,8 @@ HELP = (
     "• On any message: ⋮ → *Log as customer feedback*.\n"
     "• `/feedback search refund delay` finds items across every team.\n"
     "• `/feedback tip` shows today's service tip; `/feedback digest on|off` chooses the morning DM.\n"
+    "• Away? `/feedback away until 2026-12-24` (the day you are back) sends your nudges to your "
+    "teams meanwhile; App Home has this and your digest and nudge choices.\n"
     "• Team leads: `/feedback export` sends you your teams' last 90 days as a CSV.\n"
     "The owning team gets a card, and you get a DM when they close it so you can tell the customer."
 )

@@ -148,6 +148,18 @@ def event_merge_undone(actor_md: str, detail_md: str = "") -> str:
     return f"{actor_md} undid the merge with {detail_md}; both stand on their own again."
 
 
+def event_urgency_changed(actor_md: str, detail_md: str = "") -> str:
+    return f"{actor_md} set the urgency to {detail_md}."
+
+
+def event_customer_set(actor_md: str, detail_md: str = "") -> str:
+    return f"{actor_md} added the customer: {detail_md}."
+
+
+def event_withdrawn(actor_md: str, detail_md: str = "") -> str:
+    return f"{actor_md} withdrew this: it was logged by mistake, nothing to do."
+
+
 _EVENT_LINES: dict[str, Callable[[str, str], str]] = {
     ItemEventKind.CREATED: event_created,
     ItemEventKind.TAKEN: event_taken,
@@ -160,6 +172,9 @@ _EVENT_LINES: dict[str, Callable[[str, str], str]] = {
     ItemEventKind.MERGED: event_merged,
     ItemEventKind.MERGED_IN: event_merged_in,
     ItemEventKind.MERGE_UNDONE: event_merge_undone,
+    ItemEventKind.URGENCY_CHANGED: event_urgency_changed,
+    ItemEventKind.CUSTOMER_SET: event_customer_set,
+    ItemEventKind.WITHDRAWN: event_withdrawn,
 }
 
 

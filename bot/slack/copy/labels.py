@@ -21,6 +21,7 @@ STATUS_LABELS = {
     ItemStatus.OPEN: "Open",
     ItemStatus.RESOLVED: "Resolved",
     ItemStatus.MERGED: "Merged",
+    ItemStatus.WITHDRAWN: "Withdrawn",
 }
 RULE_OUTCOME_LABELS = {
     RuleOutcome.CHANGED: "Rule changed",

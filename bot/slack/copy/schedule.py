@@ -123,10 +123,4 @@ def tip_fallback(title: str) -> str:
     return f"Tip of the day: {title}"
 
 
-def digest_set(on: bool) -> str:
-    if on:
-        return "You will get the morning digest with the tip of the day, even on quiet days."
-    return "You will get the morning digest only when something needs you."
-
-
 DIGEST_USAGE = "Use `/feedback digest on` or `/feedback digest off`."

@@ -34,6 +34,10 @@ def event_text(event: ItemEvent, config: FrontlineConfig) -> str:
         detail = views.mention(data["from"])
     elif event.kind == ItemEventKind.SNOOZED:
         detail = data.get("until_text", "")
+    elif event.kind == ItemEventKind.URGENCY_CHANGED:
+        detail = views.label(copy.URGENCY_LABELS, data.get("to", ""))
+    elif event.kind == ItemEventKind.CUSTOMER_SET:
+        detail = inert(data.get("customer", ""), 200)
     elif event.kind in MERGE_KINDS:
         other = data.get(MERGE_KINDS[ItemEventKind(event.kind)])
         detail = f"*{ids.item_ref(int(other))}*" if isinstance(other, int) else "?"

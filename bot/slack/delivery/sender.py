@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from bot.core.config import FrontlineConfig
 from bot.slack.delivery.cards import CardSenders
+from bot.slack.delivery.ephemeral import EphemeralSenders
 from bot.slack.delivery.files import FileSenders
 from bot.slack.delivery.messages import MessageSenders
 from bot.slack.delivery.policy import (
@@ -56,6 +57,7 @@ class Delivery:
             OutboxKind.DM: messages.dm,
             OutboxKind.POST: messages.post,
             OutboxKind.FILE: FileSenders(slack).file,
+            OutboxKind.EPHEMERAL: EphemeralSenders(slack).ephemeral,
         }
 
     # --- public ---------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from bot.slack.views.card import (
     full_text_blocks,
     full_text_fallback,
     needs_full_text,
+    reason_md,
     shown_reason,
     waiting_line,
 )
@@ -35,9 +36,12 @@ from bot.slack.views.home import (
     HOME_PAGE,
     HomeData,
     HomeList,
+    HomePrefs,
     HomeSection,
+    day_text,
     home_view,
     item_line,
+    prefs_blocks,
 )
 from bot.slack.views.merge import *  # noqa: F403
 from bot.slack.views.modals import (
@@ -50,6 +54,11 @@ from bot.slack.views.modals import (
     resolution_modal,
     snooze_modal,
     team_options,
+)
+from bot.slack.views.reactions import (
+    capture_customer_modal,
+    capture_note_blocks,
+    thread_offer_blocks,
 )
 from bot.slack.views.replies import ephemeral, teams_reply, text_blocks
 from bot.slack.views.search import SearchLine, search_reply
@@ -69,14 +78,18 @@ __all__ = [
     "CardContext",
     "HomeData",
     "HomeList",
+    "HomePrefs",
     "HomeSection",
     "SearchLine",
     "Value",
+    "capture_customer_modal",
     "capture_modal",
+    "capture_note_blocks",
     "card_blocks",
     "card_text",
     "chunks",
     "customer_update_modal",
+    "day_text",
     "ephemeral",
     "full_text_blocks",
     "full_text_fallback",
@@ -87,7 +100,9 @@ __all__ = [
     "mention",
     "needs_full_text",
     "notice_modal",
+    "prefs_blocks",
     "pt",
+    "reason_md",
     "reassign_modal",
     "resolution_modal",
     "search_reply",
@@ -97,6 +112,7 @@ __all__ = [
     "teams_reply",
     "text_blocks",
     "thanks_blocks",
+    "thread_offer_blocks",
     "to_dicts",
     "user_pt",
     "waiting_line",

@@ -58,6 +58,15 @@ def shown_reason(reason: str) -> str:
     return LEGACY_SCORE.sub("", reason)
 
 
+CHANNEL_REF = re.compile(r"&lt;#([CG][A-Z0-9]+)&gt;")
+
+
+def reason_md(reason: str, limit: int) -> str:
+    """The routing reason as mrkdwn: escaped, except a channel it names ("Logged in <#C…>"),
+    which Slack shows as the channel's name."""
+    return CHANNEL_REF.sub(r"<#\1>", inert(shown_reason(reason), limit))
+
+
 def waiting_line(item: Item, now: datetime) -> str:
     waited = format_duration(now - item.informed_at)
     overdue = now >= item.due_at
@@ -94,13 +103,13 @@ def card_blocks(item: Item, ctx: CardContext) -> list[dict[str, Any]]:
     elif is_open(item):
         context.append(md(waiting_line(item, ctx.now)))
     if item.routing_reason:
-        context.append(md(inert(shown_reason(item.routing_reason), 500)))
+        context.append(md(reason_md(item.routing_reason, 500)))
     if item.source_permalink:
         context.append(md(copy.card_from_conversation(item.source_permalink)))
     if needs_full_text(item):
         context.append(md(copy.CARD_FULL_TEXT_IN_THREAD))
     blocks.append(ContextBlock(elements=context or [md(" ")]))
-    if ctx.moved_to is not None or item.status == ItemStatus.MERGED:
+    if ctx.moved_to is not None or item.status in (ItemStatus.MERGED, ItemStatus.WITHDRAWN):
         return to_dicts(blocks)
     if is_resolved(item):
         outcome = label(copy.OUTCOME_LABELS, item.outcome or "")

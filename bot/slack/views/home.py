@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -19,9 +19,12 @@ from slack_sdk.models.blocks import (
     Block,
     ButtonElement,
     ContextBlock,
+    DatePickerElement,
     DividerBlock,
     HeaderBlock,
+    Option,
     SectionBlock,
+    StaticSelectElement,
 )
 from slack_sdk.models.views import View
 
@@ -32,7 +35,7 @@ from bot.schedule.clock import format_duration
 from bot.slack import copy
 from bot.slack.views.blocks import HEADER_LIMIT, MAX_VIEW_BLOCKS, label, md, mention, pt
 from storage.models import Item, ItemEvent
-from storage.values import ItemStatus
+from storage.values import DigestMode, ItemStatus, NudgeMode
 
 
 class HomeSection(StrEnum):
@@ -57,9 +60,11 @@ HOME_PAGE = {
 }
 SUMMARY_SHOWN = 120
 TEAM_NAME_SHOWN = 80
+# preferences: divider, heading, notice, digest, nudges, away, "I'm back", escalations line
+PREFS_BLOCKS = 8
 # header, intro, log button; per list: divider or not, heading, rows or one empty line, a button;
-# the team queue's own heading and divider
-HOME_BLOCK_BUDGET = 3 + sum(3 + rows for rows in HOME_PAGE.values()) + 2
+# the team queue's own heading and divider; the preferences
+HOME_BLOCK_BUDGET = 3 + sum(3 + rows for rows in HOME_PAGE.values()) + 2 + PREFS_BLOCKS
 assert HOME_BLOCK_BUDGET <= MAX_VIEW_BLOCKS
 
 
@@ -78,6 +83,16 @@ class HomeList:
 
 
 @dataclass(frozen=True)
+class HomePrefs:
+    """The person's choices as App Home shows them; `away_until` only while they are away."""
+
+    digest: str = DigestMode.NEEDED
+    nudges: str = NudgeMode.EACH
+    away_until: date | None = None
+    notice: str | None = None  # what the last change said
+
+
+@dataclass(frozen=True)
 class HomeData:
     """What one person's Home tab shows. `queue` is empty for someone in no team."""
 
@@ -88,6 +103,7 @@ class HomeData:
     item_teams: Mapping[str, str] = field(default_factory=dict)  # team key -> name
     links: Mapping[int, str] = field(default_factory=dict)
     latest: Mapping[int, ItemEvent] = field(default_factory=dict)  # item id -> latest change
+    prefs: HomePrefs | None = None
 
 
 def _due(item: Item, now: datetime) -> str:
@@ -160,6 +176,58 @@ def list_blocks(page: HomeList, now: datetime, data: HomeData) -> list[Block]:
     return blocks
 
 
+def _choice(action_id: str, labels: Mapping[str, str], chosen: str) -> StaticSelectElement:
+    options = [Option(value=str(value), text=pt(text)) for value, text in labels.items()]
+    initial = next((o for o in options if o.value == chosen), options[0])
+    return StaticSelectElement(action_id=action_id, options=options, initial_option=initial)
+
+
+def prefs_blocks(prefs: HomePrefs) -> list[Block]:
+    """The person's own choices: the digest, how nudges come, and away until a date."""
+    blocks: list[Block] = [DividerBlock(), SectionBlock(text=md(copy.PREFS_HEADING))]
+    if prefs.notice:
+        blocks.append(ContextBlock(elements=[md(prefs.notice)]))
+    blocks += [
+        SectionBlock(
+            block_id=ids.BLOCK_HOME_PREFS,
+            text=md(copy.PREFS_DIGEST),
+            accessory=_choice(ids.ACTION_HOME_DIGEST, copy.DIGEST_MODE_LABELS, prefs.digest),
+        ),
+        SectionBlock(
+            text=md(copy.PREFS_NUDGES),
+            accessory=_choice(ids.ACTION_HOME_NUDGES, copy.NUDGE_MODE_LABELS, prefs.nudges),
+        ),
+    ]
+    away = prefs.away_until
+    blocks.append(
+        SectionBlock(
+            text=md(copy.prefs_away_now(day_text(away)) if away else copy.PREFS_AWAY),
+            accessory=DatePickerElement(
+                action_id=ids.ACTION_HOME_AWAY,
+                placeholder=pt(copy.PREFS_AWAY_PLACEHOLDER),
+                initial_date=away.isoformat() if away else None,
+            ),
+        )
+    )
+    if away:
+        blocks.append(
+            ActionsBlock(
+                elements=[
+                    ButtonElement(
+                        text=pt(copy.PREFS_BACK), action_id=ids.ACTION_HOME_BACK, value="back"
+                    )
+                ]
+            )
+        )
+    blocks.append(ContextBlock(elements=[md(copy.PREFS_ESCALATIONS)]))
+    return blocks
+
+
+def day_text(day: date) -> str:
+    """A date as people read it: "Thu 24 Dec 2026"."""
+    return day.strftime("%a %d %b %Y")
+
+
 def home_view(data: HomeData, now: datetime) -> dict[str, Any]:
     blocks: list[Block] = [
         HeaderBlock(text=pt(copy.APP_NAME, HEADER_LIMIT)),
@@ -188,5 +256,7 @@ def home_view(data: HomeData, now: datetime) -> dict[str, Any]:
         blocks.append(ContextBlock(elements=[md(copy.HOME_NO_TEAMS)]))
     blocks.append(DividerBlock())
     blocks += list_blocks(data.logged, now, data)
+    if data.prefs is not None:
+        blocks += prefs_blocks(data.prefs)
     dicts = [b.to_dict() for b in blocks][:MAX_VIEW_BLOCKS]
     return View(type="home", blocks=dicts).to_dict()

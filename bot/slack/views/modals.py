@@ -49,6 +49,8 @@ class CaptureDraft:
     source_ts: str | None = None
     long_message_id: int | None = None  # a message too long for the form, stored whole
     long_message_chars: int = 0
+    customer: str = ""  # the channel's customer (`channels:`), for the agent to keep or change
+    team_key: str | None = None  # the channel's team, preselected
 
 
 def capture_modal(config: FrontlineConfig, draft: CaptureDraft | None = None) -> dict[str, Any]:
@@ -63,6 +65,12 @@ def capture_modal(config: FrontlineConfig, draft: CaptureDraft | None = None) ->
     )
     if draft.details:
         details.initial_value = plain(draft.details, FORM_DETAILS_MAX)
+    customer = PlainTextInputElement(action_id="customer", max_length=200)
+    if draft.customer:
+        customer.initial_value = plain(draft.customer, 200)
+    teams = team_options(config.teams)
+    team_select = StaticSelectElement(action_id="team", options=teams)
+    team_select.initial_option = next((o for o in teams if o.value == draft.team_key), None)
     blocks: list[Block] = [
         InputBlock(
             block_id=ids.BLOCK_SUMMARY,
@@ -80,7 +88,7 @@ def capture_modal(config: FrontlineConfig, draft: CaptureDraft | None = None) ->
         InputBlock(
             block_id=ids.BLOCK_CUSTOMER,
             label=pt(copy.FIELD_CUSTOMER),
-            element=PlainTextInputElement(action_id="customer", max_length=200),
+            element=customer,
             optional=True,
         ),
         InputBlock(
@@ -99,13 +107,15 @@ def capture_modal(config: FrontlineConfig, draft: CaptureDraft | None = None) ->
             block_id=ids.BLOCK_TEAM,
             label=pt(copy.FIELD_TEAM),
             optional=True,
-            element=StaticSelectElement(action_id="team", options=team_options(config.teams)),
+            element=team_select,
             hint=pt(copy.FIELD_TEAM_HINT, 150),
         ),
     ]
     meta: dict[str, Any] = {}
+    if draft.source_channel:  # where the form was opened: its `channels:` entry applies
+        meta["channel"] = draft.source_channel
     if draft.source_channel and draft.source_ts:
-        meta = {"channel": draft.source_channel, "ts": draft.source_ts}
+        meta["ts"] = draft.source_ts
     if draft.long_message_id:
         meta["long_message"] = draft.long_message_id
         note = copy.whole_message_attached(draft.long_message_chars)
