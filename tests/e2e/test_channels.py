@@ -19,7 +19,6 @@ from bot.cli import main
 from bot.settings import Settings
 from storage.models import Report
 from tests.support.bot_process import env_for, run_cli, start_bot, stop_bot
-from tests.support.fake_socket_mode import FakeSocketMode
 from tests.support.helpers import block_text, events, eventually, items
 from tests.support.slack_requests import option_value, text_value
 from tests.support.world import BOT_TOKEN, CONFIG, SIGNING_SECRET
@@ -190,15 +189,6 @@ def test_blank_command_form_in_a_customer_channel_prefills_the_customer(running,
 
 
 # --- Socket Mode -------------------------------------------------------------------------------
-@pytest.fixture
-def socket_mode(fake_slack):
-    server = FakeSocketMode().start()
-    fake_slack.socket_mode_url = server.url
-    yield server
-    fake_slack.socket_mode_url = None
-    server.stop()
-
-
 def test_socket_mode_routes_by_the_channel_too(tmp_path, config_file, fake_slack, socket_mode):
     env = env_for(
         tmp_path,

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from tests.support.bot_process import env_for, start_bot, stop_bot
-from tests.support.fake_socket_mode import FakeSocketMode
 from tests.support.helpers import block_text, eventually, items
 from tests.support.slack_requests import mention_event, option_value, reaction_event, text_value
 from tests.support.world import BOT_TOKEN
@@ -98,15 +95,6 @@ def test_the_message_shortcut_on_a_thread_reply_keeps_the_replys_own_link(runnin
     assert link.endswith("archives/C0AGENTS/p1759999999000300")
     [asked] = fake_slack.calls_to("chat.getPermalink")
     assert asked.args["message_ts"] == reply_ts
-
-
-@pytest.fixture
-def socket_mode(fake_slack):
-    server = FakeSocketMode().start()
-    fake_slack.socket_mode_url = server.url
-    yield server
-    fake_slack.socket_mode_url = None
-    server.stop()
 
 
 def test_reaction_and_mention_work_over_socket_mode(tmp_path, config_file, fake_slack, socket_mode):

@@ -14,7 +14,6 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot.scheduler import start_scheduler
 from tests.support.bot_process import env_for, free_port, start_bot, stop_bot
-from tests.support.fake_socket_mode import FakeSocketMode
 from tests.support.helpers import eventually
 from tests.support.world import BOT_TOKEN, ny
 
@@ -187,15 +186,6 @@ def test_jobs_run_writes_its_metrics_for_the_textfile_collector(cli, tmp_path):
     assert value(samples, "frontline_job_runs_total", job="deliveries", outcome="ok") == 1
     assert value(samples, "frontline_job_duration_seconds_count", job="deliveries") == 1
     assert "frontline_messages_given_up" in names
-
-
-@pytest.fixture
-def socket_mode(fake_slack):
-    server = FakeSocketMode().start()
-    fake_slack.socket_mode_url = server.url
-    yield server
-    fake_slack.socket_mode_url = None
-    server.stop()
 
 
 def test_socket_mode_serves_metrics_on_metrics_port(tmp_path, config_file, fake_slack, socket_mode):

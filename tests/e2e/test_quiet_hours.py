@@ -13,14 +13,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-import pytest
 from sqlmodel import Session, select
 
 from storage.db import make_engine
 from storage.models import Item, Person
 from tests.support.app import log_via_modal
 from tests.support.bot_process import env_for, start_bot, stop_bot
-from tests.support.fake_socket_mode import FakeSocketMode
 from tests.support.helpers import block_text, eventually, items, posts_to
 from tests.support.world import BOT_TOKEN, at, ny
 
@@ -355,15 +353,6 @@ def test_batched_nudges_wait_for_10_and_15_local(running, fake_slack, clock, cli
 
 
 # --- Socket Mode --------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def socket_mode(fake_slack):
-    server = FakeSocketMode().start()
-    fake_slack.socket_mode_url = server.url
-    yield server
-    fake_slack.socket_mode_url = None
-    server.stop()
 
 
 def test_away_and_preferences_over_socket_mode(tmp_path, config_file, fake_slack, socket_mode):

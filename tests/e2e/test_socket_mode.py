@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
 from tests.support.bot_process import env_for, start_bot, stop_bot
-from tests.support.fake_socket_mode import FakeSocketMode
 from tests.support.world import BOT_TOKEN
 
 APP_TOKEN = "xapp-1-A0FRONT-1234-abcdef"
-
-
-@pytest.fixture
-def socket_mode(fake_slack):
-    server = FakeSocketMode().start()
-    fake_slack.socket_mode_url = server.url
-    yield server
-    fake_slack.socket_mode_url = None
-    server.stop()
 
 
 def test_socket_mode_serves_feedback_without_a_public_url(

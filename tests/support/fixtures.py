@@ -22,6 +22,7 @@ from bot.slack.delivery import Delivery
 from tests.support.app import Running, start_app
 from tests.support.fake_gateway import FakeGateway
 from tests.support.fake_slack import FakeSlack
+from tests.support.fake_socket_mode import FakeSocketMode
 from tests.support.memory_db import memory_engine
 from tests.support.postgres import PostgresServer, find_pg_bin
 from tests.support.world import BOT_TOKEN, CONFIG, MEMBERS, SIGNING_SECRET, Clock
@@ -142,3 +143,13 @@ def cli(
         return code, capsys.readouterr().out
 
     return run
+
+
+@pytest.fixture
+def socket_mode(fake_slack: FakeSlack) -> Iterator[FakeSocketMode]:
+    """A fake Socket Mode server the fake Slack's apps.connections.open points at."""
+    server = FakeSocketMode().start()
+    fake_slack.socket_mode_url = server.url
+    yield server
+    fake_slack.socket_mode_url = None
+    server.stop()
