@@ -55,6 +55,7 @@ class Draft:
     source_ts: str | None = None
     source_permalink: str | None = None
     capture_channel: str | None = None  # where it was logged: a `channels:` entry applies
+    customer_asked: bool = False  # the form asked (prefilled from the channel): left as answered
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,7 @@ def from_form(
         kind=kind or ItemKind.SUGGESTION,
         urgency=urgency or Urgency.NORMAL,
         team_key=team_key,
+        customer_asked=True,
     )
 
 
@@ -175,9 +177,15 @@ def reason_text(
 
 
 def with_channel_customer(draft: Draft, config: FrontlineConfig) -> Draft:
-    """A channel that belongs to a customer fills an empty customer; the agent's own wins."""
+    """A channel that belongs to a customer fills an empty customer; the agent's own wins. The
+    form showed the channel's customer already: a field the agent emptied stays empty."""
     owner = config.channel_owner(draft.capture_channel)
-    if owner is None or not owner.customer or visible_or_empty(draft.customer):
+    if (
+        owner is None
+        or not owner.customer
+        or draft.customer_asked
+        or visible_or_empty(draft.customer)
+    ):
         return draft
     return replace(draft, customer=owner.customer)
 

@@ -167,6 +167,20 @@ def test_the_agent_changes_the_prefilled_customer_and_team(running, fake_slack):
     assert events(running.engine, 1)[0].data["how"] == "explicit"
 
 
+def test_the_agent_may_clear_the_prefilled_customer(running, fake_slack):
+    running.slack.message_action("A reseller asks for bulk invoices", channel=ACME)
+    meta = opened_form(fake_slack)["private_metadata"]
+    resp = running.slack.view_submission(
+        "feedback_capture",
+        form_values("A reseller asks for bulk invoices", "", "billing"),
+        private_metadata=meta,
+    )
+    assert resp.status == 200
+    [item] = items(running.engine)
+    assert (item.team_key, item.customer) == ("billing", "")  # not Acme Corp again
+    assert [r.customer for r in reports_of(running.engine, 1)] == [""]
+
+
 def test_blank_command_form_in_a_customer_channel_prefills_the_customer(running, fake_slack):
     running.slack.command("", channel=GLOBEX)
     view = opened_form(fake_slack)
