@@ -36,11 +36,15 @@ def register(app: App, fl: Frontline) -> None:
         tell(respond, change.message)
         fl.deliver(change.outbox_ids)
 
-    def modal_opener(build: Callable[[Any], dict[str, Any]]) -> Callable[..., None]:
+    def modal_opener(
+        build: Callable[[Any], dict[str, Any]], *, reporter_may: bool = False
+    ) -> Callable[..., None]:
         @tells_when_db_down
         def open_modal(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
             ack()
-            opening = fl.cards.opening(team_id(body), user_id(body), action_value(body))
+            opening = fl.cards.opening(
+                team_id(body), user_id(body), action_value(body), reporter_may=reporter_may
+            )
             if opening.item is None or opening.message:
                 tell(respond, opening.message)
                 return
@@ -50,8 +54,8 @@ def register(app: App, fl: Frontline) -> None:
 
     app.action(ids.ACTION_CUSTOMER_UPDATED)(modal_opener(views.customer_update_modal))
     app.action(ids.ACTION_RESOLVE)(modal_opener(views.resolution_modal))
-    app.action(ids.ACTION_REASSIGN)(
-        modal_opener(lambda item: views.reassign_modal(item, fl.config.teams))
+    app.action(ids.ACTION_REASSIGN)(  # the agent who logged it may re-route it, until taken
+        modal_opener(lambda item: views.reassign_modal(item, fl.config.teams), reporter_may=True)
     )
 
     @app.action(ids.ACTION_SNOOZE)

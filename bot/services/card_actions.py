@@ -79,6 +79,7 @@ class CardActions:
             lambda s, i: workflow.reassign(
                 s, i, user, to_key, note, self._now(), self._config, key
             ),
+            reporter_may=True,
         )
 
     def resolve(
@@ -133,12 +134,21 @@ class CardActions:
             lambda s, i: workflow.snooze(s, i, user, until, until_text, now, key),
         )
 
-    def opening(self, team_id: str, user: str, ref: str, *, open_only: bool = True) -> Opening:
-        """Before an action's form opens: the item, or why not (unknown, not theirs, closed)."""
+    def opening(
+        self,
+        team_id: str,
+        user: str,
+        ref: str,
+        *,
+        open_only: bool = True,
+        reporter_may: bool = False,
+    ) -> Opening:
+        """Before an action's form opens: the item, or why not (unknown, not theirs, closed).
+        reporter_may: the agent who logged the item may use this action too (see may_route)."""
         item = self.get_item(team_id, ref)
         if item is None:
             return Opening(None, copy.item_not_found(inert(ref, 40) or "that item"))
-        if not self.may_act(item, user):
+        if not (self.may_act(item, user) or (reporter_may and self.may_route(item, user))):
             return Opening(item, self.refusal(item))
         if open_only and not is_open(item):
             return Opening(item, copy.already_resolved(ids.item_ref(item.id or 0)))
@@ -150,6 +160,12 @@ class CardActions:
 
     def may_act(self, item: Item, user: str) -> bool:
         return workflow.may_act(self.team_of(item), user, self._membership.is_member)
+
+    def may_route(self, item: Item, user: str) -> bool:
+        """The agent who logged an item may send it to another team while nobody has taken it:
+        they heard the customer and often know best where it belongs (a reaction's private note
+        offers them "Change team")."""
+        return item.reporter_id == user and item.owner_id is None and is_open(item)
 
     def refusal(self, item: Item) -> str:
         team = self.team_of(item)
@@ -172,6 +188,8 @@ class CardActions:
         user: str,
         item_id: int | None,
         fn: Callable[[Session, Item], workflow.Change],
+        *,
+        reporter_may: bool = False,
     ) -> workflow.Change:
         """Check who may act (may ask Slack), then load under a row lock, apply and commit.
 
@@ -183,7 +201,11 @@ class CardActions:
                 None,
                 message=copy.item_not_found(ids.item_ref(item_id) if item_id else "that item"),
             )
-        if not self.may_act(found, user):
+
+        def allowed(item: Item) -> bool:
+            return self.may_act(item, user) or (reporter_may and self.may_route(item, user))
+
+        if not allowed(found):
             return workflow.Change(found, message=self.refusal(found))
         with session_scope(self._engine) as session:
             item = workflow.load(session, item_id, team_id)
@@ -191,7 +213,9 @@ class CardActions:
                 return workflow.Change(
                     None, message=copy.item_not_found(ids.item_ref(item_id or 0))
                 )
-            if item.team_key != found.team_key and not self.may_act(item, user):
+            if (item.team_key, item.owner_id) != (found.team_key, found.owner_id) and not allowed(
+                item
+            ):
                 session.rollback()  # it moved meanwhile; the new team's rules apply
                 return workflow.Change(item, message=self.refusal(item))
             change = fn(session, item)

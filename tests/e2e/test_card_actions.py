@@ -180,6 +180,40 @@ def test_reassign_moves_the_card(running, fake_slack):
     assert items(running.engine)[0].owner_id is None
 
 
+def test_the_reporter_may_reroute_their_item_until_someone_takes_it(running, fake_slack):
+    # UAGENT logged it for Product, whose channel they are not in
+    log_item(running, fake_slack, "Customer wants the dashboard in dark mode #product")
+    running.slack.block_action("feedback_reassign", "FB-1", user="UAGENT")
+    [opened] = fake_slack.wait_for("views.open")
+    values = {
+        "fb_team": {"team": option_value("support-ops")},
+        "fb_note": {"note": text_value("It is about our help center theme")},
+    }
+    resp = running.slack.view_submission(
+        "feedback_reassign_to",
+        values,
+        user="UAGENT",
+        private_metadata=opened.args["view"]["private_metadata"],
+        view_id="VREROUTE1",
+    )
+    assert resp.status == 200
+    assert eventually(lambda: items(running.engine)[0].team_key == "support-ops")
+    # the reporter may not use the other card actions of a team whose channel they are not in
+    log_item(running, fake_slack, "Customer wants CSV exports of the dashboard #product")
+    running.slack.block_action("feedback_take", "FB-2", user="UAGENT")
+    fake_slack.wait_for("response_url")
+    assert items(running.engine)[1].owner_id is None
+    # once a team member has taken it, the reporter's Change team is refused like anyone's
+    running.slack.block_action("feedback_take", "FB-2", user="UPROD1")
+    eventually(lambda: items(running.engine)[1].owner_id == "UPROD1")
+    fake_slack.reset()
+    running.slack.block_action("feedback_reassign", "FB-2", user="UAGENT")
+    [refusal] = fake_slack.wait_for("response_url")
+    assert "<#C0PRODUCT>" in refusal.args["text"]
+    assert fake_slack.calls_to("views.open") == []
+    assert items(running.engine)[1].team_key == "product"
+
+
 def test_resolve_updates_card_and_closes_the_loop_with_reporter(running, fake_slack):
     item = log_item(running, fake_slack)
     running.slack.block_action("feedback_resolve", "FB-1", user="UBILL1")
