@@ -279,7 +279,7 @@ def test_cli_dates_are_whole_days_in_utc_and_bad_ones_are_refused():
 
     import pytest
 
-    from bot import cli
+    from bot.cli import export as cli
 
     def flags(**kw):
         return argparse.Namespace(**{"since": None, "until": None, "team": None, **kw})
