@@ -2,53 +2,11 @@
 
 from __future__ import annotations
 
-import itertools
-from datetime import UTC, datetime
-
 from storage import reports, search
-from storage.models import Item
 from storage.values import ItemStatus
+from tests.support.stored import stored_item
 
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-_keys = itertools.count(1)
-
-
-def add(
-    session,
-    summary: str,
-    *,
-    details: str = "",
-    customer: str = "",
-    team_key: str = "billing",
-    team_id: str = "T1",
-    status: str = ItemStatus.OPEN,
-) -> Item:
-    item = Item(
-        slack_team_id=team_id,
-        client_key=f"k{next(_keys)}",
-        team_key=team_key,
-        summary=summary,
-        details=details,
-        customer=customer,
-        reporter_id="U1",
-        status=status,
-        created_at=T0,
-        updated_at=T0,
-        informed_at=T0,
-        due_at=T0,
-    )
-    session.add(item)
-    session.flush()
-    reports.add_report(
-        session,
-        item=item,
-        customer=customer,
-        quote=details or summary,
-        agent_id="U1",
-        source_permalink=None,
-        now=T0,
-    )
-    return item
+add = stored_item
 
 
 def ids(found: list) -> list[int | None]:

@@ -7,19 +7,13 @@ them all). bot/insights/similar.py documents the precision and recall measured h
 
 from __future__ import annotations
 
-import itertools
-from datetime import UTC, datetime
-
 from sqlmodel import Session
 
 from bot.insights import similar
 from bot.insights.similar import SimilarFinder
-from storage import reports
 from storage.models import Item
 from storage.values import ItemStatus
-
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-_keys = itertools.count(1)
+from tests.support.stored import stored_item
 
 POSITIVE = [
     (
@@ -127,42 +121,9 @@ def test_scores_ignore_case_punctuation_stop_words_and_word_order():
     assert similar.score("Dark mode for the dashboard", "the dashboard: dark mode") == 100.0
 
 
-def add(
-    engine,
-    summary: str,
-    *,
-    team_key: str = "billing",
-    status: str = ItemStatus.OPEN,
-    team_id: str = "T1",
-    customers: int = 1,
-    link: str | None = None,
-) -> Item:
+def add(engine, summary: str, **fields) -> Item:
     with Session(engine, expire_on_commit=False) as session:
-        item = Item(
-            slack_team_id=team_id,
-            client_key=f"k{next(_keys)}",
-            team_key=team_key,
-            summary=summary,
-            reporter_id="U1",
-            status=status,
-            customers=customers,
-            card_permalink=link,
-            created_at=T0,
-            updated_at=T0,
-            informed_at=T0,
-            due_at=T0,
-        )
-        session.add(item)
-        session.flush()
-        reports.add_report(
-            session,
-            item=item,
-            customer="",
-            quote=summary,
-            agent_id="U1",
-            source_permalink=None,
-            now=T0,
-        )
+        item = stored_item(session, summary, **fields)
         session.commit()
         return item
 
