@@ -522,7 +522,9 @@ def self_contained(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
                     wait_count(fake, "chat.postMessage", expected, CARDS_TIMEOUT) if posts else None
                 )
                 summary["follow_ups"] = (
-                    wait_count(fake, "response_url", expected, 5.0) if frontline else None
+                    wait_count(fake, "response_url", expected, 5.0)
+                    if args.app in ("frontline", "floor")
+                    else None
                 )
                 time.sleep(0.2 if frontline else 0.5)  # a baseline's last posts finish
                 # CPU of the ack and all after-ack work (card, reply) per measured request
@@ -619,10 +621,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--spy", metavar="PATH", help="self-contained: py-spy record the bot to PATH")
     p.add_argument(
         "--app",
-        choices=("frontline", "bare", "naive"),
+        choices=("frontline", "bare", "naive", "floor"),
         default="frontline",
         help="self-contained: Frontline, or a yardstick: bare (Bolt acks only) or naive (acks, "
-        "then posts the text once) from bench/baseline_app.py",
+        "then posts the text once) or floor (stores, acks, posts, records, replies) from "
+        "bench/baseline_app.py",
     )
     p.add_argument(
         "--processes",

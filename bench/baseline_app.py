@@ -7,10 +7,17 @@ server settings (32 threads, loopback) and the same fake Slack, so one run compa
 - naive: acks the same way, then posts the text once to a channel with chat.postMessage, after
          the ack (Bolt's usual lazy-free pattern: the listener returns, the post runs on Bolt's
          listener thread pool).
+- floor: the least Frontline's promises need, with no framework of ours: the item and its
+         queued card stored in one SQLite transaction before the ack (raw sqlite3, WAL, as
+         durable as Frontline's), then after the ack the card posted with chat.postMessage,
+         marked sent in a second transaction, and the agent told where it went through the
+         command's response_url. No routing, Block Kit, quotes, events or suggestions: what it
+         costs is the floor under any version of Frontline's capture path.
 
 Each ack carries a distinct FB-<n> so the bench's checks (every 200 names an item, none twice)
 hold. Environment: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_API_URL, PORT; argv[1] is the
-kind. Stdlib + slack-bolt + waitress only: nothing of Frontline is imported.
+kind; the floor app stores in a SQLite file of its own under $FLOOR_DB (a temp file by default).
+Stdlib + slack-bolt + waitress only: nothing of Frontline is imported.
 """
 
 from __future__ import annotations
@@ -19,7 +26,9 @@ import contextlib
 import itertools
 import os
 import signal
+import sqlite3
 import sys
+import tempfile
 import threading
 from typing import Any
 
@@ -44,6 +53,9 @@ def build(kind: str) -> App:
     )
     numbers = itertools.count(1)
     lock = threading.Lock()
+    if kind == "floor":
+        floor(app)
+        return app
 
     @app.command("/feedback")
     def feedback(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
@@ -56,10 +68,56 @@ def build(kind: str) -> App:
     return app
 
 
+def floor(app: App) -> None:
+    """Store, ack, post the card, record it, reply: one connection per thread, two commits."""
+    path = os.environ.get("FLOOR_DB") or os.path.join(tempfile.mkdtemp(), "floor.db")
+    local = threading.local()
+
+    def db() -> sqlite3.Connection:
+        if not hasattr(local, "conn"):
+            conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            local.conn = conn
+        return local.conn  # type: ignore[no-any-return]
+
+    with sqlite3.connect(path, isolation_level=None) as conn:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS item (id INTEGER PRIMARY KEY, client_key TEXT UNIQUE,"
+            " text TEXT, reporter TEXT, card_ts TEXT)"
+        )
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY, key TEXT UNIQUE,"
+            " channel TEXT, status TEXT)"
+        )
+
+    @app.command("/feedback")
+    def feedback(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
+        conn = db()
+        conn.execute("BEGIN IMMEDIATE")
+        item_id = conn.execute(
+            "INSERT INTO item (client_key, text, reporter) VALUES (?, ?, ?) RETURNING id",
+            (body.get("trigger_id"), body.get("text") or "", body.get("user_id")),
+        ).fetchone()[0]
+        conn.execute(
+            "INSERT INTO outbox (key, channel, status) VALUES (?, ?, 'pending')",
+            (f"card:{item_id}", CHANNEL),
+        )
+        conn.execute("COMMIT")
+        ack(response_type="ephemeral", text=f"Logged FB-{item_id}.")
+        posted = client.chat_postMessage(channel=CHANNEL, text=body.get("text") or "")
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("UPDATE item SET card_ts = ? WHERE id = ?", (posted["ts"], item_id))
+        conn.execute("UPDATE outbox SET status = 'done' WHERE key = ?", (f"card:{item_id}",))
+        conn.execute("COMMIT")
+        respond(response_type="ephemeral", text=f"FB-{item_id} is posted: {posted['ts']}")
+
+
 def main() -> int:
     kind = sys.argv[1] if len(sys.argv) > 1 else "bare"
-    if kind not in ("bare", "naive"):
-        print("baseline_app: kind is bare or naive", file=sys.stderr)
+    if kind not in ("bare", "naive", "floor"):
+        print("baseline_app: kind is bare, naive or floor", file=sys.stderr)
         return 2
     handler = SlackRequestHandler(build(kind))
 
