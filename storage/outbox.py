@@ -194,13 +194,9 @@ def _claim_statement() -> Any:
 
 def finish(session: Session, row: Outbox, now: datetime, result: dict[str, Any]) -> None:
     """Done, unless someone re-armed it meanwhile (then it goes out again with the new state)."""
-    done = session.execute(
-        update(Outbox)
-        .where(col(Outbox.id) == row.id, col(Outbox.generation) == row.generation)
-        .values(
-            status=OutboxStatus.DONE, done_at=now, result=result, lease_until=None, last_error=""
-        )
-        .execution_options(synchronize_session=False)
+    done = session.connection().execute(
+        _finish_statement(),
+        {"row_id": row.id, "claimed": row.generation, "now": now, "new_result": result},
     )
     if affected(done) != 1:
         session.execute(
@@ -210,6 +206,23 @@ def finish(session: Session, row: Outbox, now: datetime, result: dict[str, Any])
             .execution_options(synchronize_session=False)
         )
     session.commit()
+
+
+@lru_cache(maxsize=1)
+def _finish_statement() -> Any:
+    """Prepared once (every message sent runs it): done, for the generation that was claimed."""
+    t = Outbox.__table__  # type: ignore[attr-defined]
+    return (
+        update(t)
+        .where(t.c.id == bindparam("row_id"), t.c.generation == bindparam("claimed"))
+        .values(
+            status=OutboxStatus.DONE,
+            done_at=bindparam("now", type_=UTCDateTime()),
+            result=bindparam("new_result", type_=t.c.result.type),
+            lease_until=None,
+            last_error="",
+        )
+    )
 
 
 def fail(

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import case, func, update
+from sqlalchemy import bindparam, case, func, update
 from sqlmodel import Session, col, select
 
 from storage.db import insert_values
@@ -54,13 +56,18 @@ def reports_of(session: Session, *, item_id: int) -> list[Report]:
 
 def latest_reports(session: Session, *, item_id: int, limit: int) -> list[Report]:
     """The item's newest reports first (the card shows the latest quotes)."""
-    stmt = (
+    return list(session.exec(_latest_statement(), params={"item_id": item_id, "limit": limit}))
+
+
+@lru_cache(maxsize=1)
+def _latest_statement() -> Any:
+    """Prepared once: every card rendered reads its quotes."""
+    return (
         select(Report)
-        .where(Report.item_id == item_id)
+        .where(Report.item_id == bindparam("item_id"))
         .order_by(col(Report.created_at).desc(), col(Report.id).desc())
-        .limit(limit)
+        .limit(bindparam("limit"))
     )
-    return list(session.exec(stmt).all())
 
 
 def first_report(session: Session, *, item_id: int) -> Report | None:
