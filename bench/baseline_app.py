@@ -1,6 +1,6 @@
 """The yardsticks for Frontline's capture path: the least a Bolt app can do with `/feedback`.
 
-Run by bench/ack_latency.py (`--app bare|naive`) in place of Frontline, on the same waitress
+Run by bench/ack_latency.py (`--app bare|naive|floor`) in place of Frontline, on the same waitress
 server settings (32 threads, loopback) and the same fake Slack, so one run compares like with like:
 
 - bare:  acks with "Logged FB-<n>." and does nothing else (Bolt + waitress alone);
@@ -8,16 +8,17 @@ server settings (32 threads, loopback) and the same fake Slack, so one run compa
          the ack (Bolt's usual lazy-free pattern: the listener returns, the post runs on Bolt's
          listener thread pool).
 - floor: the least Frontline's promises need, with no framework of ours: the item and its
-         queued card stored in one SQLite transaction before the ack (raw sqlite3, WAL, as
-         durable as Frontline's), then after the ack the card posted with chat.postMessage,
+         queued card stored in one transaction before the ack (raw sqlite3 in WAL mode as
+         Frontline sets it, or psycopg on PostgreSQL), then after the ack the card posted with chat.postMessage,
          marked sent in a second transaction, and the agent told where it went through the
          command's response_url. No routing, Block Kit, quotes, events or suggestions: what it
          costs is the floor under any version of Frontline's capture path.
 
 Each ack carries a distinct FB-<n> so the bench's checks (every 200 names an item, none twice)
 hold. Environment: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_API_URL, PORT; argv[1] is the
-kind; the floor app stores in a SQLite file of its own under $FLOOR_DB (a temp file by default).
-Stdlib + slack-bolt + waitress only: nothing of Frontline is imported.
+kind; the floor app stores in its own tables (floor_item, floor_outbox) of the PostgreSQL that
+$DATABASE_URL names, else of a SQLite file ($FLOOR_DB, a temp file by default). Stdlib +
+slack-bolt + waitress (+ psycopg for the PostgreSQL floor) only: nothing of Frontline is imported.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import sqlite3
 import sys
 import tempfile
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -68,49 +70,78 @@ def build(kind: str) -> App:
     return app
 
 
+ITEM_DDL = (
+    "CREATE TABLE IF NOT EXISTS floor_item (id {pk}, client_key TEXT UNIQUE, text TEXT,"
+    " reporter TEXT, card_ts TEXT)"
+)
+OUTBOX_DDL = (
+    "CREATE TABLE IF NOT EXISTS floor_outbox (id {pk}, key TEXT UNIQUE, channel TEXT, status TEXT)"
+)
+STORE_ITEM = (
+    "INSERT INTO floor_item (client_key, text, reporter) VALUES ({p}, {p}, {p}) RETURNING id"
+)
+STORE_CARD = "INSERT INTO floor_outbox (key, channel, status) VALUES ({p}, {p}, 'pending')"
+RECORD_CARD = "UPDATE floor_item SET card_ts = {p} WHERE id = {p}"
+CARD_SENT = "UPDATE floor_outbox SET status = 'done' WHERE key = {p}"
+
+
 def floor(app: App) -> None:
-    """Store, ack, post the card, record it, reply: one connection per thread, two commits."""
-    path = os.environ.get("FLOOR_DB") or os.path.join(tempfile.mkdtemp(), "floor.db")
-    local = threading.local()
+    """Store, ack, post the card, record it, reply: two commits.
 
-    def db() -> sqlite3.Connection:
-        if not hasattr(local, "conn"):
-            conn = sqlite3.connect(path, timeout=30, isolation_level=None)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            local.conn = conn
-        return local.conn  # type: ignore[no-any-return]
+    SQLite (the default, a temp file or $FLOOR_DB): one connection that a lock hands out, as
+    Frontline's one-connection SQLite pool does (writers queue in the process, never in
+    SQLite's busy handler, whose sleeps would only add tail latency). PostgreSQL (when
+    $DATABASE_URL names one): a connection per thread, with psycopg as Frontline uses it.
+    """
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgresql"):
+        import psycopg  # only the PostgreSQL floor needs it
 
-    with sqlite3.connect(path, isolation_level=None) as conn:
+        dsn = url.replace("postgresql+psycopg://", "postgresql://", 1)
+        local = threading.local()
+        with psycopg.connect(dsn, autocommit=True) as setup:
+            setup.execute(ITEM_DDL.format(pk="SERIAL PRIMARY KEY"))
+            setup.execute(OUTBOX_DDL.format(pk="SERIAL PRIMARY KEY"))
+
+        @contextlib.contextmanager
+        def transaction() -> Iterator[Any]:
+            if not hasattr(local, "conn"):
+                local.conn = psycopg.connect(dsn)
+            with local.conn.transaction():
+                yield local.conn
+
+        mark = "%s"
+    else:
+        path = os.environ.get("FLOOR_DB") or os.path.join(tempfile.mkdtemp(), "floor.db")
+        conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
         conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute(
-            "CREATE TABLE IF NOT EXISTS item (id INTEGER PRIMARY KEY, client_key TEXT UNIQUE,"
-            " text TEXT, reporter TEXT, card_ts TEXT)"
-        )
-        conn.execute(
-            "CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY, key TEXT UNIQUE,"
-            " channel TEXT, status TEXT)"
-        )
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute(ITEM_DDL.format(pk="INTEGER PRIMARY KEY"))
+        conn.execute(OUTBOX_DDL.format(pk="INTEGER PRIMARY KEY"))
+        lock = threading.Lock()
+
+        @contextlib.contextmanager
+        def transaction() -> Iterator[Any]:
+            with lock:
+                conn.execute("BEGIN IMMEDIATE")
+                yield conn
+                conn.execute("COMMIT")
+
+        mark = "?"
 
     @app.command("/feedback")
     def feedback(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
-        conn = db()
-        conn.execute("BEGIN IMMEDIATE")
-        item_id = conn.execute(
-            "INSERT INTO item (client_key, text, reporter) VALUES (?, ?, ?) RETURNING id",
-            (body.get("trigger_id"), body.get("text") or "", body.get("user_id")),
-        ).fetchone()[0]
-        conn.execute(
-            "INSERT INTO outbox (key, channel, status) VALUES (?, ?, 'pending')",
-            (f"card:{item_id}", CHANNEL),
-        )
-        conn.execute("COMMIT")
+        with transaction() as db:
+            item_id = db.execute(
+                STORE_ITEM.format(p=mark),
+                (body.get("trigger_id"), body.get("text") or "", body.get("user_id")),
+            ).fetchone()[0]
+            db.execute(STORE_CARD.format(p=mark), (f"card:{item_id}", CHANNEL))
         ack(response_type="ephemeral", text=f"Logged FB-{item_id}.")
         posted = client.chat_postMessage(channel=CHANNEL, text=body.get("text") or "")
-        conn.execute("BEGIN IMMEDIATE")
-        conn.execute("UPDATE item SET card_ts = ? WHERE id = ?", (posted["ts"], item_id))
-        conn.execute("UPDATE outbox SET status = 'done' WHERE key = ?", (f"card:{item_id}",))
-        conn.execute("COMMIT")
+        with transaction() as db:
+            db.execute(RECORD_CARD.format(p=mark), (posted["ts"], item_id))
+            db.execute(CARD_SENT.format(p=mark), (f"card:{item_id}",))
         respond(response_type="ephemeral", text=f"FB-{item_id} is posted: {posted['ts']}")
 
 
