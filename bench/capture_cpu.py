@@ -53,7 +53,7 @@ STEPS: tuple[tuple[str, str, str], ...] = (
     ("    insert report", "storage.reports", "add_report"),
     ("    insert event", "storage.events", "add_event"),
     ("    queue card", "storage.outbox", "queue"),
-    ("after the ack: card + follow-up", "bot.services.capture", "CaptureService.tell_where_it_went"),
+    ("after the ack", "bot.services.capture", "CaptureService.tell_where_it_went"),
     ("  delivery (claim, card, record)", "bot.slack.delivery.sender", "Delivery.send"),
     ("    claim", "storage.outbox", "claim"),
     ("    read item", "bot.slack.delivery.cards", "read_item"),
@@ -197,7 +197,9 @@ def main() -> int:
     print(f"capture CPU, n={result['n']}, {result['database']}, one request at a time")
     print(f"process (bot + fake Slack): {result['process_ms_per_request']:.2f} ms per request")
     for step in result["steps"]:
-        print(f"{step['ms_per_request']:8.3f} ms  {step['calls_per_request']:5.2f}x  {step['step']}")
+        print(
+            f"{step['ms_per_request']:8.3f} ms  {step['calls_per_request']:5.2f}x  {step['step']}"
+        )
     return 0
 
 

@@ -206,7 +206,10 @@ def insert_row(session: Session, row: SQLModel, *, unique: str | None = None) ->
     skipped (ON CONFLICT DO NOTHING) and None comes back, as `insert_once` returns False. A new
     row gets its id and joins the session as a stored row.
     """
-    new_id = _insert(session, type(row), row.model_dump(exclude={"id"}), unique)
+    table = type(row)
+    # the fields as stored (model_dump would serialize them again, and costs more than this)
+    values = {name: getattr(row, name) for name in _fields(table)}
+    new_id = _insert(session, table, values, unique)
     if new_id is None:
         return None
     row.id = new_id
