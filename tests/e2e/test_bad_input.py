@@ -363,7 +363,11 @@ def test_signed_malformed_request_gets_400_and_one_line(running, fake_slack, cap
         resp = running.slack.post(body, content_type)
         running.settle()  # anything a listener thread would still log
     assert resp.status == 400 and resp.body == b""
-    ours = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    # waitress warns "Task queue depth is N" when a loaded machine keeps its threads busy:
+    # that is about the server's capacity, not about this request
+    ours = [
+        r for r in caplog.records if r.levelno >= logging.WARNING and r.name != "waitress.queue"
+    ]
     assert len(ours) == 1, [r.getMessage() for r in ours]
     assert "refused a signed Slack request" in ours[0].getMessage()
     assert "secret" not in ours[0].getMessage() and "Refund" not in ours[0].getMessage()
