@@ -506,7 +506,7 @@ def self_contained(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
                     not args.no_keepalive, more_ports=tuple(b.port for b in bots[1:]),
                 )  # fmt: skip
                 frontline = args.app == "frontline"
-                posts = args.app != "bare"
+                posts = args.app not in ("bare", "store")
                 warm_cpu = 0.0
                 if args.warmup:  # warm-up, then let its after-ack work finish before the clock
                     warm(target, args)
@@ -621,11 +621,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--spy", metavar="PATH", help="self-contained: py-spy record the bot to PATH")
     p.add_argument(
         "--app",
-        choices=("frontline", "bare", "naive", "floor"),
+        choices=("frontline", "bare", "naive", "floor", "store"),
         default="frontline",
         help="self-contained: Frontline, or a yardstick: bare (Bolt acks only) or naive (acks, "
-        "then posts the text once) or floor (stores, acks, posts, records, replies) from "
-        "bench/baseline_app.py",
+        "then posts the text once), floor (stores, acks, posts, records, replies) or store (the "
+        "floor's ack alone) from bench/baseline_app.py",
     )
     p.add_argument(
         "--processes",

@@ -1,6 +1,6 @@
 """The yardsticks for Frontline's capture path: the least a Bolt app can do with `/feedback`.
 
-Run by bench/ack_latency.py (`--app bare|naive|floor`) in place of Frontline, on the same waitress
+Run by bench/ack_latency.py (`--app bare|naive|floor|store`) in place of Frontline, on the same waitress
 server settings (32 threads, loopback) and the same fake Slack, so one run compares like with like:
 
 - bare:  acks with "Logged FB-<n>." and does nothing else (Bolt + waitress alone);
@@ -13,6 +13,8 @@ server settings (32 threads, loopback) and the same fake Slack, so one run compa
          marked sent in a second transaction, and the agent told where it went through the
          command's response_url. No routing, Block Kit, quotes, events or suggestions: what it
          costs is the floor under any version of Frontline's capture path.
+- store: the floor's ack alone (store, ack, nothing after): what the request process would
+         still spend with the card and the follow-up moved to another process.
 
 Each ack carries a distinct FB-<n> so the bench's checks (every 200 names an item, none twice)
 hold. Environment: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_API_URL, PORT; argv[1] is the
@@ -55,8 +57,8 @@ def build(kind: str) -> App:
     )
     numbers = itertools.count(1)
     lock = threading.Lock()
-    if kind == "floor":
-        floor(app)
+    if kind in ("floor", "store"):
+        floor(app, after_ack=kind == "floor")
         return app
 
     @app.command("/feedback")
@@ -85,7 +87,7 @@ RECORD_CARD = "UPDATE floor_item SET card_ts = {p} WHERE id = {p}"
 CARD_SENT = "UPDATE floor_outbox SET status = 'done' WHERE key = {p}"
 
 
-def floor(app: App) -> None:
+def floor(app: App, *, after_ack: bool = True) -> None:
     """Store, ack, post the card, record it, reply: two commits.
 
     SQLite (the default, a temp file or $FLOOR_DB): one connection that a lock hands out, as
@@ -138,6 +140,8 @@ def floor(app: App) -> None:
             ).fetchone()[0]
             db.execute(STORE_CARD.format(p=mark), (f"card:{item_id}", CHANNEL))
         ack(response_type="ephemeral", text=f"Logged FB-{item_id}.")
+        if not after_ack:
+            return
         posted = client.chat_postMessage(channel=CHANNEL, text=body.get("text") or "")
         with transaction() as db:
             db.execute(RECORD_CARD.format(p=mark), (posted["ts"], item_id))
@@ -147,8 +151,8 @@ def floor(app: App) -> None:
 
 def main() -> int:
     kind = sys.argv[1] if len(sys.argv) > 1 else "bare"
-    if kind not in ("bare", "naive", "floor"):
-        print("baseline_app: kind is bare, naive or floor", file=sys.stderr)
+    if kind not in ("bare", "naive", "floor", "store"):
+        print("baseline_app: kind is bare, naive, floor or store", file=sys.stderr)
         return 2
     handler = SlackRequestHandler(build(kind))
 
