@@ -186,6 +186,8 @@ class NudgeService:
                     cal = config.calendar(team)
                 if not cal.is_open(now):
                     result.outside_hours.append((item, recipient))
+                    if self._escalation_due(item, team, now):  # the owner's night holds no lead
+                        result.escalations.append((item, team))
                     continue
                 if recipient == item.owner_id and pref.nudges is NudgeMode.BATCHED:
                     slot = last_batch(now, cal)

@@ -204,3 +204,41 @@ def test_escalations_are_never_held_for_a_batch(engine, slack, clock, people, de
     clock.set(ny(25, 15, 0))
     nudges.run()
     assert [c.args["channel"] for c in slack.calls_to("post_message")].count("UBILL1") == 1
+
+
+def test_escalations_are_not_held_while_the_owner_is_off_hours(
+    engine, slack, clock, people, delivery
+):
+    """The owner works from Tokyo and sleeps through New York's day: their nudge waits for their
+    morning, but the leads hear in the team's hours as soon as the customer has waited too long."""
+    raw = copy.deepcopy(CONFIG)
+    raw["teams"][0]["inform_within_hours"] = {"normal": 24, "high": 1}
+    config = parse_config(raw, "test.yml")
+    with Session(engine) as session:
+        session.add(
+            Item(
+                slack_team_id=TEAM_ID,
+                client_key="k1",
+                team_key="billing",
+                summary="Charged twice",
+                urgency="high",
+                reporter_id="UAGENT",
+                owner_id="UBILL1",
+                created_at=ny(25, 10, 30),
+                updated_at=ny(25, 10, 30),
+                informed_at=ny(25, 10, 30),
+                due_at=ny(25, 11, 30),
+            )
+        )
+        session.commit()
+    slack.users["UBILL1"] = {"tz": "Asia/Tokyo"}
+    nudges = NudgeService(config, engine, clock.now, people, delivery)
+
+    clock.set(ny(25, 12, 35))  # 02:35 in Tokyo; overdue by 65 business minutes in New York
+    report = nudges.run()
+    assert "escalate FB-1 to ULEADB" in report.lines
+    sent = [c.args["channel"] for c in slack.calls_to("post_message")]
+    assert "ULEADB" in sent and "UBILL1" not in sent
+
+    nudges.run()  # a second run tells the leads nothing new
+    assert [c.args["channel"] for c in slack.calls_to("post_message")].count("ULEADB") == 1
