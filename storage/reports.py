@@ -75,6 +75,15 @@ def first_report(session: Session, *, item_id: int) -> Report | None:
     return session.exec(stmt).first()
 
 
+def count_reports(session: Session, *, item_id: int) -> int:
+    """How many accounts the item holds: more than one once another capture was merged in."""
+    return int(
+        session.exec(
+            select(func.count()).select_from(Report).where(Report.item_id == item_id)
+        ).one()
+    )
+
+
 def count_customers(session: Session, *, item_id: int) -> int:
     """Distinct customers; each report without a customer counts as one."""
     named = func.count(func.distinct(case((col(Report.customer_key) != "", Report.customer_key))))

@@ -88,12 +88,19 @@ def set_customer(session: Session, item: Item, actor: str, customer: str, now: d
 
 
 def withdraw(session: Session, item: Item, actor: str, now: datetime) -> Change:
-    """Logged by mistake: closed as withdrawn, the card says so and loses its buttons."""
+    """Logged by mistake: closed as withdrawn, the card says so and loses its buttons.
+
+    Only while it is still just the reporter's: once someone took it, or another capture was
+    merged into it (other customers wait on it now), it stays, and the reporter is told why."""
     if item.status == ItemStatus.WITHDRAWN:
         return Change(item, message=copy.capture_withdrawn(_ref(item)))
     closed = _closed(item)
     if closed:
         return closed
+    if item.owner_id:
+        return Change(item, message=copy.capture_undo_taken(_ref(item), item.owner_id))
+    if reports.count_reports(session, item_id=item.id or 0) > 1:
+        return Change(item, message=copy.capture_undo_merged(_ref(item)))
     item.status, item.updated_at = ItemStatus.WITHDRAWN, now
     session.add(item)
     _, rows = record(

@@ -80,3 +80,17 @@ def capture_withdrawn(item_ref: str) -> str:
 
 def capture_undo_not_yours(item_ref: str) -> str:
     return f"Only the person who logged *{item_ref}* can withdraw it."
+
+
+def capture_undo_taken(item_ref: str, owner_id: str) -> str:
+    return (
+        f"<@{owner_id}> is already working on *{item_ref}*, so it stays. "
+        "Let them know it was logged by mistake, and they can resolve it."
+    )
+
+
+def capture_undo_merged(item_ref: str) -> str:
+    return (
+        f"Other reports were merged into *{item_ref}*, so it stays open for those customers. "
+        "The team resolves it from the card."
+    )
