@@ -23,7 +23,7 @@ from bot.slack import copy, views
 from storage import items
 from storage.db import session_scope
 from storage.engine import Engine
-from storage.models import Item
+from storage.models import Item, ItemEvent
 from storage.values import ItemEventKind
 
 MAX_CHOICES = views.MAX_OPTIONS
@@ -121,9 +121,9 @@ class MergeService:
         target = self._cards.get_item(team_id, event.item_id)
         if target is None:
             return Change(None, message=copy.MERGE_UNKNOWN)
-        if not self._cards.may_act(target, user):
-            return Change(target, message=self._cards.refusal(target))
         source_id = int((event.data or {}).get("source", 0))
+        if not self._may_undo(event, target, team_id, source_id, user):
+            return Change(target, message=self._cards.refusal(target))
         with session_scope(self._engine) as session:
             source, locked = merge.lock_pair(session, source_id, event.item_id, team_id)
             change = merge.undo(session, event, source, locked, user, self._now())
@@ -132,6 +132,16 @@ class MergeService:
         return change
 
     # --- private ------------------------------------------------------------------------------------
+    def _may_undo(
+        self, event: ItemEvent, target: Item, team_id: str, source_id: int, user: str
+    ) -> bool:
+        """Whoever merged it, and the members and leads of either item's team: a merge into
+        another team's item (typed by its id) stays undoable by the team it came from."""
+        if event.actor_id == user or self._cards.may_act(target, user):
+            return True
+        source = self._cards.get_item(team_id, source_id) if source_id else None
+        return source is not None and self._cards.may_act(source, user)
+
     def _merge(
         self,
         team_id: str,

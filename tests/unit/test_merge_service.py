@@ -338,3 +338,28 @@ def test_one_report_keeps_the_reporter_s_usual_message(engine, capture, delivery
     [dm] = [c for c in slack.calls_to("post_message") if c.args["channel"] == "UAGENT"]
     assert "Thank you for listening to the customer" in block_text(dm.args["blocks"])
     assert f"resolved-dm:{item.id}" in {r.key for r in outbox_rows(engine)}
+
+
+def test_a_merge_into_another_team_s_item_stays_undoable_by_the_team_it_came_from(
+    engine, capture, delivery, merges
+):
+    """Billing merges its item into Product's FB (typed by id): Billing's members may undo it,
+    as may Product's; someone on neither team may not."""
+    target = log(capture, delivery, "Acme", summary="Export invoices as CSV")
+    source = log(capture, delivery, "Globex", summary="Invoices as a CSV export")
+    with Session(engine) as session:  # the target belongs to Product now
+        moved = session.get(Item, target.id)
+        assert moved is not None
+        moved.team_key = "product"
+        session.add(moved)
+        session.commit()
+    merged = merges.merge_from_card(TEAM_ID, "UBILL1", source.id, "", f"FB-{target.id}", "v")
+    assert merged.changed
+    event = merged_in_event(engine)
+
+    outsider = merges.undo(TEAM_ID, "USUP1", str(event.id))  # Support Ops only
+    by_source_team = merges.undo(TEAM_ID, "UBILL2", str(event.id))
+
+    assert not outsider.changed
+    assert by_source_team.changed
+    assert stored(engine, source.id).status == ItemStatus.OPEN
