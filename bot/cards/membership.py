@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from bot.slack.gateway import SlackError, SlackGateway
+from bot.slack.gateway_protocol import SlackError, SlackGateway
 
 log = logging.getLogger(__name__)
 

@@ -13,212 +13,46 @@ quote "=HYPERLINK(…)" opens as text, not as a live formula. JSON Lines is writ
 
 `/feedback export` (ExportService.send_to_lead): a lead gets a CSV of their teams' items of the
 last 90 days in a DM, built after the ack and sent through the outbox as a FILE row.
+
+The columns, rows and writer live in bot/insights/export_rows.py, the business clock in
+bot/insights/export_clock.py.
 """
 
 from __future__ import annotations
 
 import base64
-import csv
 import io
-import json
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from typing import Literal, TextIO
+from datetime import timedelta
+from typing import TextIO
 
 from sqlmodel import Session
 
-from bot.core import ids
 from bot.core.config import FrontlineConfig, Team
 from bot.core.wallclock import Now
-from bot.schedule.clock import BusinessCalendar, business_time_between
+from bot.insights.export_clock import Calendars
+from bot.insights.export_rows import (
+    ITEM_COLUMNS,
+    REPORT_COLUMNS,
+    Format,
+    Row,
+    Writer,
+    item_row,
+    report_row,
+)
 from bot.slack import copy
 from bot.slack.delivery import Delivery
 from storage import export as queries
 from storage import outbox
 from storage.engine import Engine
-from storage.export import ExportFilter, ExportItem, ExportReport
+from storage.export import ExportFilter
 from storage.values import OutboxKind
 
 log = logging.getLogger(__name__)
 
-Format = Literal["csv", "jsonl"]
-Cell = str | int | float | None
-Row = dict[str, Cell]
-
-ITEM_COLUMNS: tuple[str, ...] = (
-    "id",
-    "created_at",
-    "team",
-    "kind",
-    "urgency",
-    "status",
-    "outcome",
-    "rule_outcome",
-    "summary",
-    "details",
-    "customers",
-    "customer_names",
-    "reporter",
-    "owner",
-    "first_update_at",
-    "last_update_at",
-    "resolved_at",
-    "waited_business_hours",
-    "card_link",
-    "merged_into",
-)
-REPORT_COLUMNS: tuple[str, ...] = (
-    "report_id",
-    "item_id",
-    "created_at",
-    "team",
-    "customer",
-    "quote",
-    "agent",
-    "source_link",
-    "status",
-    "outcome",
-)
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LEAD_EXPORT_DAYS = 90
-NAMES_SEPARATOR = "; "
-
-
-def iso(moment: datetime | None) -> str | None:
-    """ISO 8601 in UTC to the second, with Z; None stays None."""
-    if moment is None:
-        return None
-    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
-class BusinessTime:
-    """`business_time_between` for many spans on one calendar, with each whole day's business
-    time remembered: a span is its first and last local day counted exactly, plus the whole days
-    between from the cache (the same sum, since the local days partition the span)."""
-
-    def __init__(self, cal: BusinessCalendar) -> None:
-        self.cal = cal
-        self._days: dict[date, timedelta] = {}
-
-    def _midnight(self, day: date) -> datetime:
-        return datetime.combine(day, time(0), self.cal.tz).astimezone(UTC)
-
-    def _whole_day(self, day: date) -> timedelta:
-        found = self._days.get(day)
-        if found is None:
-            start, end = self._midnight(day), self._midnight(day + timedelta(days=1))
-            found = self._days[day] = business_time_between(start, end, self.cal)
-        return found
-
-    def between(self, a: datetime, b: datetime) -> timedelta:
-        if b <= a:
-            return timedelta(0)
-        first, last = a.astimezone(self.cal.tz).date(), b.astimezone(self.cal.tz).date()
-        if last - first < timedelta(days=2):
-            return business_time_between(a, b, self.cal)
-        total = business_time_between(a, self._midnight(first + timedelta(days=1)), self.cal)
-        total += business_time_between(self._midnight(last), b, self.cal)
-        day = first + timedelta(days=1)
-        while day < last:
-            total += self._whole_day(day)
-            day += timedelta(days=1)
-        return total
-
-
-def waited_business_hours(
-    item: ExportItem, cal: BusinessCalendar | BusinessTime, now: datetime
-) -> float:
-    """Business hours from creation to the first update (or resolution, or now), 2 decimals."""
-    end = item.first_update_at or item.resolved_at or now
-    clock = cal if isinstance(cal, BusinessTime) else BusinessTime(cal)
-    return round(clock.between(item.created_at, end).total_seconds() / 3600, 2)
-
-
-class Calendars:
-    """One business clock per team key (a key no longer configured uses triage's, as items do)."""
-
-    def __init__(self, config: FrontlineConfig) -> None:
-        self.config = config
-        self._cache: dict[str, BusinessTime] = {}
-
-    def of(self, team_key: str) -> BusinessTime:
-        clock = self._cache.get(team_key)
-        if clock is None:
-            cal = self.config.calendar(self.config.owner_of(team_key))
-            clock = self._cache[team_key] = BusinessTime(cal)
-        return clock
-
-
-def item_row(item: ExportItem, cal: BusinessCalendar | BusinessTime, now: datetime) -> Row:
-    return {
-        "id": ids.item_ref(item.id),
-        "created_at": iso(item.created_at),
-        "team": item.team_key,
-        "kind": item.kind,
-        "urgency": item.urgency,
-        "status": item.status,
-        "outcome": item.outcome,
-        "rule_outcome": item.rule_outcome,
-        "summary": item.summary,
-        "details": item.details,
-        "customers": item.customers,
-        "customer_names": NAMES_SEPARATOR.join(item.customer_names),
-        "reporter": item.reporter_id,
-        "owner": item.owner_id,
-        "first_update_at": iso(item.first_update_at),
-        # the latest customer update (informed_at starts at creation: only once there was one)
-        "last_update_at": iso(item.informed_at) if item.first_update_at else None,
-        "resolved_at": iso(item.resolved_at),
-        "waited_business_hours": waited_business_hours(item, cal, now),
-        "card_link": item.card_permalink,
-        "merged_into": ids.item_ref(item.merged_into_id) if item.merged_into_id else None,
-    }
-
-
-def report_row(report: ExportReport) -> Row:
-    return {
-        "report_id": report.id,
-        "item_id": ids.item_ref(report.item_id),
-        "created_at": iso(report.created_at),
-        "team": report.team_key,
-        "customer": report.customer,
-        "quote": report.quote,
-        "agent": report.agent_id,
-        "source_link": report.source_permalink,
-        "status": report.status,
-        "outcome": report.outcome,
-    }
-
-
-def csv_cell(value: Cell) -> str | int | float:
-    """A cell as CSV writes it: None is empty, formula-looking text gets a leading apostrophe."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-class Writer:
-    """Writes rows of the given columns as CSV (header first) or JSON Lines to a text stream."""
-
-    def __init__(self, out: TextIO, columns: Sequence[str], fmt: Format) -> None:
-        self.out = out
-        self.columns = tuple(columns)
-        self.fmt = fmt
-        self._csv = csv.writer(out) if fmt == "csv" else None
-        if self._csv is not None:
-            self._csv.writerow(self.columns)
-
-    def write(self, rows: Sequence[Row]) -> None:
-        if self._csv is not None:
-            self._csv.writerows([csv_cell(row.get(c)) for c in self.columns] for row in rows)
-            return
-        for row in rows:
-            self.out.write(json.dumps({c: row.get(c) for c in self.columns}, ensure_ascii=False))
-            self.out.write("\n")
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from bot.core.wallclock import Now
 from bot.insights.similar import SimilarFinder
 from bot.slack import copy, views
 from bot.slack.delivery import Delivery
-from bot.slack.gateway import SlackError, SlackGateway
+from bot.slack.gateway_protocol import SlackError, SlackGateway
 from storage import intake, items, outbox, reports
 from storage.db import session_scope
 from storage.engine import Engine

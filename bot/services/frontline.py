@@ -33,7 +33,7 @@ from bot.services.preferences import PreferenceService
 from bot.services.reactions import ReactionService
 from bot.services.workspace import Workspace, WorkspaceUnknown, is_outage
 from bot.slack.delivery import Delivery, SendReport
-from bot.slack.gateway import SlackGateway
+from bot.slack.gateway_protocol import SlackGateway
 from storage.engine import Engine
 
 __all__ = ["Frontline", "WorkspaceUnknown", "is_outage"]

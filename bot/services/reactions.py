@@ -28,7 +28,7 @@ from bot.services.capture import CaptureService
 from bot.services.card_actions import CardActions, Opening
 from bot.slack import copy, views
 from bot.slack.delivery import Delivery
-from bot.slack.gateway import SlackError, SlackGateway
+from bot.slack.gateway_protocol import SlackError, SlackGateway
 from storage import items, outbox
 from storage.db import session_scope
 from storage.engine import Engine
@@ -272,6 +272,9 @@ class ReactionService:
                 return workflow.Change(
                     None, message=copy.item_not_found(ids.item_ref(found.id or 0))
                 )
+            if item.team_key != found.team_key and not self._may_correct(item, user):
+                session.rollback()  # it moved meanwhile: the new team's rules apply
+                return workflow.Change(item, message=self._cards.refusal(item))
             change = fn(session, item)
             if change.errors:
                 session.rollback()

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.slack.gateway import MessagePage, Posted, SlackError
+from bot.slack.gateway_protocol import MessagePage, Posted, SlackError
 
 TEAM_ID = "T0ACME"
 BOT_USER = "UFRONTLINE"

@@ -7,7 +7,8 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
-from bot.slack.gateway import SlackError, WebGateway
+from bot.slack.gateway import WebGateway
+from bot.slack.gateway_protocol import SlackError
 from bot.slack.web_clients import make_send_client
 from storage import outbox
 from storage.models import Outbox

@@ -12,13 +12,9 @@ from sqlmodel import Session
 
 from bot.capture import intake
 from bot.core.config import parse_config
-from bot.insights.export import (
-    ITEM_COLUMNS,
-    REPORT_COLUMNS,
-    ExportService,
-    csv_cell,
-    waited_business_hours,
-)
+from bot.insights.export import ExportService
+from bot.insights.export_clock import waited_business_hours
+from bot.insights.export_rows import ITEM_COLUMNS, REPORT_COLUMNS, csv_cell
 from storage import reports
 from storage.export import ExportFilter, ExportItem
 from storage.models import Item
@@ -260,7 +256,7 @@ def test_payload_is_base64(engine, delivery, slack, clock):
 def test_the_cached_business_clock_agrees_with_the_calendar():
     import random
 
-    from bot.insights.export import BusinessTime
+    from bot.insights.export_clock import BusinessTime
     from bot.schedule.clock import business_time_between
 
     rng = random.Random(3)

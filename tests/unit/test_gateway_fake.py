@@ -15,7 +15,8 @@ from sqlmodel import Session
 
 from bot.core.config import parse_config
 from bot.slack.delivery import METADATA_EVENT
-from bot.slack.gateway import SlackGateway, WebGateway
+from bot.slack.gateway import WebGateway
+from bot.slack.gateway_protocol import SlackGateway
 from storage import outbox
 from storage.models import Item, Outbox
 from storage.values import OutboxKind, OutboxStatus

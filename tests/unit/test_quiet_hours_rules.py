@@ -14,7 +14,8 @@ from sqlmodel import Session
 from bot.cards.membership import Membership
 from bot.core.config import parse_config
 from bot.schedule.digest import DigestService, home_team
-from bot.schedule.nudges import NudgeService, last_batch, next_batch
+from bot.schedule.nudge_plan import last_batch, next_batch
+from bot.schedule.nudges import NudgeService
 from bot.schedule.people import People, Preferences
 from bot.schedule.tips import TipBook
 from bot.services.home import HomeService

@@ -16,10 +16,10 @@ from bot.services.card_actions import CardActions
 from bot.services.reactions import ReactionService
 from bot.slack import copy
 from bot.slack.delivery import Delivery
-from bot.slack.gateway import SlackError
+from bot.slack.gateway_protocol import SlackError
 from storage.models import Item
 from tests.support.fake_gateway import TEAM_ID, FakeGateway
-from tests.support.world import CONFIG, Clock
+from tests.support.world import CONFIG, MEMBERS, Clock
 
 CFG = parse_config(CONFIG, "test.yml")
 
@@ -133,3 +133,47 @@ def test_undo_is_only_for_the_reporter_and_withdraws_once(service, slack, engine
     late = slack.calls_to("post_ephemeral")[-1]
     assert late.args["user"] == "ULATE" and "withdrawn now" in late.args["text"]
     assert len(stored_items(engine)) == 1
+
+
+def test_a_correction_is_refused_when_the_item_moved_to_another_team_meanwhile(
+    engine: Engine, clock: Clock
+) -> None:
+    """A Billing member presses Mark urgent; while Slack answers who is in #billing, the item is
+    reassigned to Product. Under the row lock Product's rules apply: refused, nothing changed."""
+    with Session(engine) as session:
+        session.add(
+            Item(
+                slack_team_id=TEAM_ID,
+                client_key="moving",
+                team_key="billing",
+                summary="Charged twice",
+                reporter_id="UAGENT",
+                created_at=clock.now(),
+                updated_at=clock.now(),
+                informed_at=clock.now(),
+                due_at=clock.now(),
+            )
+        )
+        session.commit()
+
+    class ReassignedWhileAsked(FakeGateway):
+        def channel_members(self, channel: str) -> list[str]:
+            if channel != "C0BILLING":
+                return super().channel_members(channel)
+            with Session(engine) as session:  # someone routes it to Product meanwhile
+                item = session.exec(select(Item)).one()
+                item.team_key = "product"
+                session.add(item)
+                session.commit()
+            return super().channel_members(channel)
+
+    slack = ReassignedWhileAsked(clock.now, members=MEMBERS)
+    delivery = Delivery(engine, slack, CFG, clock.now)
+    cards = CardActions(CFG, engine, clock.now, Membership(slack), People(engine, slack, clock.now))
+    capturing = CaptureService(CFG, engine, slack, clock.now, delivery)
+    service = ReactionService(CFG, engine, slack, clock.now, delivery, cards, capturing)
+
+    change = service.mark_urgent(TEAM_ID, "UBILL1", "FB-1")
+
+    assert not change.changed and "<#C0PRODUCT>" in (change.message or "")
+    assert stored_items(engine)[0].urgency == "normal"

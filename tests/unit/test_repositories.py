@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from bot.schedule.nudges import scan
+from bot.schedule.nudge_plan import scan
 from storage import events, items, outbox, people, tips_shown
 from storage.models import Item, Outbox
 from storage.values import ItemEventKind, ItemStatus, OutboxKind

@@ -15,7 +15,8 @@ from sqlmodel import Session
 from bot.core.config import ConfigError, parse_config
 from bot.insights.figures import BusinessMeter, Meters, first_update_waits
 from bot.insights.routing_hints import routing_hints, significant_words
-from bot.insights.weekly import WeeklyService, week_key
+from bot.insights.weekly import WeeklyService
+from bot.insights.weekly_plan import week_key
 from bot.schedule.clock import business_time_between
 from bot.services.workspace import Workspace
 from bot.slack.delivery import Delivery

@@ -17,7 +17,7 @@ from bot.slack import views
 from bot.slack.delivery.links import CardLinks
 from bot.slack.delivery.lookup import post_once
 from bot.slack.delivery.policy import FINISHED, Defer, describe
-from bot.slack.gateway import SlackGateway
+from bot.slack.gateway_protocol import SlackGateway
 from storage import items, outbox, reports
 from storage.models import Item, Outbox
 

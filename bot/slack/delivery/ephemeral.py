@@ -15,7 +15,7 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.slack.delivery.lookup import post_once
-from bot.slack.gateway import SlackError, SlackGateway
+from bot.slack.gateway_protocol import SlackError, SlackGateway
 from storage.models import Outbox
 
 log = logging.getLogger("bot.slack.delivery")

@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from bot.slack.gateway import SlackGateway
+from bot.slack.gateway_protocol import SlackGateway
 from storage.models import Outbox
 
 log = logging.getLogger("bot.slack.delivery")

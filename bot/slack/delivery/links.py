@@ -13,7 +13,7 @@ import logging
 import threading
 from urllib.parse import urlsplit
 
-from bot.slack.gateway import SlackError, SlackGateway
+from bot.slack.gateway_protocol import SlackError, SlackGateway
 
 log = logging.getLogger("bot.slack.delivery")
 

@@ -8,7 +8,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from bot.slack.gateway import SlackError, SlackGateway
+from bot.slack.gateway_protocol import SlackError, SlackGateway
 from storage.models import Outbox
 
 log = logging.getLogger("bot.slack.delivery")

@@ -13,7 +13,7 @@ from bot.slack import copy, views
 from bot.slack.delivery.cards import read_item
 from bot.slack.delivery.lookup import post_once
 from bot.slack.delivery.policy import LINK_WAIT_ATTEMPTS, Defer
-from bot.slack.gateway import SlackGateway
+from bot.slack.gateway_protocol import SlackGateway
 from storage import items
 from storage.models import ItemEvent, Outbox
 from storage.values import ItemEventKind, OutboxStatus

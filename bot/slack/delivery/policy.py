@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from bot.slack.gateway import SlackError
+from bot.slack.gateway_protocol import SlackError
 
 MAX_ATTEMPTS = 20
 FINISHED = "_finished"  # a sender that already marked its row sent says so in its result

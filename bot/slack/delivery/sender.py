@@ -25,7 +25,7 @@ from bot.slack.delivery.policy import (
     maybe_sent,
     retry_after,
 )
-from bot.slack.gateway import SlackError, SlackGateway
+from bot.slack.gateway_protocol import SlackError, SlackGateway
 from storage import items, outbox
 from storage.engine import Engine
 from storage.models import Outbox
