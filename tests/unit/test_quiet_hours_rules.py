@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.cards.membership import Membership
-from bot.core.config import parse_config
+from bot.core.config import FrontlineConfig, parse_config
 from bot.schedule.digest import DigestService, home_team
 from bot.schedule.nudge_plan import last_batch, next_batch
 from bot.schedule.nudges import NudgeService
@@ -168,12 +168,11 @@ def test_a_digest_run_before_anyone_s_local_time_sends_nothing(
         workspace.close()
 
 
-def test_escalations_are_never_held_for_a_batch(engine, slack, clock, people, delivery):
-    """A one-hour promise, a nudge held for the 15:00 batch: the leads still hear at 12:35."""
+def one_hour_promise_with_an_owned_item(engine: Engine) -> FrontlineConfig:
+    """Billing promises high-urgency updates within one business hour; UBILL1 owns FB-1, a
+    high-urgency item logged Wednesday 10:30 in New York and due at 11:30. The config."""
     raw = copy.deepcopy(CONFIG)
     raw["teams"][0]["inform_within_hours"] = {"normal": 24, "high": 1}
-    config = parse_config(raw, "test.yml")
-    due = ny(25, 11, 30)  # needs a nudge from 10:30, after the 10:00 batch
     with Session(engine) as session:
         session.add(
             Item(
@@ -187,10 +186,17 @@ def test_escalations_are_never_held_for_a_batch(engine, slack, clock, people, de
                 created_at=ny(25, 10, 30),
                 updated_at=ny(25, 10, 30),
                 informed_at=ny(25, 10, 30),
-                due_at=due,
+                due_at=ny(25, 11, 30),
             )
         )
         session.commit()
+    return parse_config(raw, "test.yml")
+
+
+def test_escalations_are_never_held_for_a_batch(engine, slack, clock, people, delivery):
+    """A one-hour promise, a nudge held for the 15:00 batch: the leads still hear at 12:35."""
+    # due at 11:30, so it needs a nudge from 10:30: after the 10:00 batch
+    config = one_hour_promise_with_an_owned_item(engine)
     slack.users["UBILL1"] = {"tz": "America/New_York"}
     people.set_nudges(TEAM_ID, "UBILL1", NudgeMode.BATCHED)
     nudges = NudgeService(config, engine, clock.now, people, delivery)
@@ -212,26 +218,7 @@ def test_escalations_are_not_held_while_the_owner_is_off_hours(
 ):
     """The owner works from Tokyo and sleeps through New York's day: their nudge waits for their
     morning, but the leads hear in the team's hours as soon as the customer has waited too long."""
-    raw = copy.deepcopy(CONFIG)
-    raw["teams"][0]["inform_within_hours"] = {"normal": 24, "high": 1}
-    config = parse_config(raw, "test.yml")
-    with Session(engine) as session:
-        session.add(
-            Item(
-                slack_team_id=TEAM_ID,
-                client_key="k1",
-                team_key="billing",
-                summary="Charged twice",
-                urgency="high",
-                reporter_id="UAGENT",
-                owner_id="UBILL1",
-                created_at=ny(25, 10, 30),
-                updated_at=ny(25, 10, 30),
-                informed_at=ny(25, 10, 30),
-                due_at=ny(25, 11, 30),
-            )
-        )
-        session.commit()
+    config = one_hour_promise_with_an_owned_item(engine)
     slack.users["UBILL1"] = {"tz": "Asia/Tokyo"}
     nudges = NudgeService(config, engine, clock.now, people, delivery)
 
