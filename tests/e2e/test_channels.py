@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 from bot.cli import main
 from bot.settings import Settings
 from storage.models import Report
-from tests.support.bot_process import env_for, run_cli, start_bot, stop_bot
+from tests.support.bot_process import env_for, run_cli, socket_mode_env, start_bot, stop_bot
 from tests.support.helpers import block_text, events, eventually, items
 from tests.support.slack_requests import option_value, text_value
 from tests.support.world import BOT_TOKEN, CONFIG, SIGNING_SECRET
@@ -32,7 +32,6 @@ CHANNELS = [
     {"channel": GLOBEX, "customer": "Globex"},
     {"channel": ASKS, "team": "product"},
 ]
-APP_TOKEN = "xapp-1-A0FRONT-1234-abcdef"
 ACME_REASON = f"Logged in <#{ACME}>, which belongs to Billing."
 
 
@@ -204,13 +203,7 @@ def test_blank_command_form_in_a_customer_channel_prefills_the_customer(running,
 
 # --- Socket Mode -------------------------------------------------------------------------------
 def test_socket_mode_routes_by_the_channel_too(tmp_path, config_file, fake_slack, socket_mode):
-    env = env_for(
-        tmp_path,
-        config_file,
-        SLACK_BOT_TOKEN=BOT_TOKEN,
-        SLACK_APP_TOKEN=APP_TOKEN,
-        SLACK_API_URL=fake_slack.url,
-    )
+    env = socket_mode_env(tmp_path, config_file, fake_slack.url)
     proc = start_bot(env)
     try:
         socket_mode.wait_connected(timeout=30)

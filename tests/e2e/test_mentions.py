@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import json
 
-from tests.support.bot_process import env_for, start_bot, stop_bot
+from tests.support.bot_process import socket_mode_env, start_bot, stop_bot
 from tests.support.helpers import block_text, eventually, items
 from tests.support.slack_requests import mention_event, option_value, reaction_event, text_value
-from tests.support.world import BOT_TOKEN
 
 
 def ephemerals(fake_slack, user=None):
@@ -98,13 +97,7 @@ def test_the_message_shortcut_on_a_thread_reply_keeps_the_replys_own_link(runnin
 
 
 def test_reaction_and_mention_work_over_socket_mode(tmp_path, config_file, fake_slack, socket_mode):
-    env = env_for(
-        tmp_path,
-        config_file,
-        SLACK_BOT_TOKEN=BOT_TOKEN,
-        SLACK_APP_TOKEN="xapp-1-A0FRONT-1234-abcdef",
-        SLACK_API_URL=fake_slack.url,
-    )
+    env = socket_mode_env(tmp_path, config_file, fake_slack.url)
     proc = start_bot(env)
     try:
         socket_mode.wait_connected(timeout=30)

@@ -13,11 +13,10 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.scheduler import start_scheduler
-from tests.support.bot_process import env_for, free_port, start_bot, stop_bot
+from tests.support.bot_process import free_port, socket_mode_env, start_bot, stop_bot
 from tests.support.helpers import eventually
-from tests.support.world import BOT_TOKEN, ny
+from tests.support.world import ny
 
-APP_TOKEN = "xapp-1-A0FRONT-1234-abcdef"
 GIVE_UP_AFTER = 20  # the outbox's MAX_ATTEMPTS
 
 
@@ -190,14 +189,7 @@ def test_jobs_run_writes_its_metrics_for_the_textfile_collector(cli, tmp_path):
 
 def test_socket_mode_serves_metrics_on_metrics_port(tmp_path, config_file, fake_slack, socket_mode):
     port = free_port()
-    env = env_for(
-        tmp_path,
-        config_file,
-        SLACK_BOT_TOKEN=BOT_TOKEN,
-        SLACK_APP_TOKEN=APP_TOKEN,
-        SLACK_API_URL=fake_slack.url,
-        METRICS_PORT=str(port),
-    )
+    env = socket_mode_env(tmp_path, config_file, fake_slack.url, METRICS_PORT=str(port))
     proc = start_bot(env)
     try:
         socket_mode.wait_connected(timeout=30)

@@ -21,6 +21,7 @@ from bot.cli import main
 from bot.core import ids
 from bot.settings import Settings
 from tests.support.bot_process import (
+    APP_TOKEN,
     FRONTLINE,
     env_for,
     free_port,
@@ -31,7 +32,6 @@ from tests.support.bot_process import (
 from tests.support.slack_requests import SlackSender
 from tests.support.world import BOT_TOKEN, SIGNING_SECRET
 
-APP_TOKEN = "xapp-1-A0FRONT-1234-abcdef"
 SETTINGS_VARS = [name.upper() for name in Settings.model_fields]
 
 

@@ -18,9 +18,9 @@ from sqlmodel import Session, select
 from storage.db import make_engine
 from storage.models import Item, Person
 from tests.support.app import log_via_modal
-from tests.support.bot_process import env_for, start_bot, stop_bot
+from tests.support.bot_process import socket_mode_env, start_bot, stop_bot
 from tests.support.helpers import block_text, eventually, items, posts_to
-from tests.support.world import BOT_TOKEN, at, ny
+from tests.support.world import at, ny
 
 
 def zone(fake_slack, user: str, tz: str) -> None:
@@ -357,13 +357,7 @@ def test_batched_nudges_wait_for_10_and_15_local(running, fake_slack, clock, cli
 
 def test_away_and_preferences_over_socket_mode(tmp_path, config_file, fake_slack, socket_mode):
     """The real clock runs in the bot process: only answers that hold on any date are checked."""
-    env = env_for(
-        tmp_path,
-        config_file,
-        SLACK_BOT_TOKEN=BOT_TOKEN,
-        SLACK_APP_TOKEN="xapp-1-A0FRONT-1234-abcdef",
-        SLACK_API_URL=fake_slack.url,
-    )
+    env = socket_mode_env(tmp_path, config_file, fake_slack.url)
     proc = start_bot(env)
     try:
         socket_mode.wait_connected(timeout=30)

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from tests.support.bot_process import env_for, start_bot, stop_bot
-from tests.support.world import BOT_TOKEN
-
-APP_TOKEN = "xapp-1-A0FRONT-1234-abcdef"
+from tests.support.bot_process import APP_TOKEN, socket_mode_env, start_bot, stop_bot
 
 
 def test_socket_mode_serves_feedback_without_a_public_url(
     tmp_path, config_file, fake_slack, socket_mode
 ):
-    env = env_for(
-        tmp_path,
-        config_file,
-        SLACK_BOT_TOKEN=BOT_TOKEN,
-        SLACK_APP_TOKEN=APP_TOKEN,
-        SLACK_API_URL=fake_slack.url,
+    env = socket_mode_env(
+        tmp_path, config_file, fake_slack.url
     )  # no signing secret: Socket Mode needs none
     proc = start_bot(env)
     try:

@@ -12,7 +12,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+from tests.support.world import BOT_TOKEN
+
 FRONTLINE = shutil.which("frontline", path=str(Path(sys.executable).parent))
+APP_TOKEN = "xapp-1-A0FRONT-1234-abcdef"  # Socket Mode's app-level token, as the fake accepts it
 
 
 def env_for(tmp_path: Path, config_file: Path, **extra: str) -> dict[str, str]:
@@ -21,6 +24,21 @@ def env_for(tmp_path: Path, config_file: Path, **extra: str) -> dict[str, str]:
     env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'cli.db'}", FRONTLINE_CONFIG=str(config_file))
     env.update(extra)
     return env
+
+
+def socket_mode_env(
+    tmp_path: Path, config_file: Path, api_url: str, **extra: str
+) -> dict[str, str]:
+    """`frontline run` in Socket Mode against the fake Slack: the bot and app tokens, and no
+    signing secret (Socket Mode needs none)."""
+    return env_for(
+        tmp_path,
+        config_file,
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_APP_TOKEN=APP_TOKEN,
+        SLACK_API_URL=api_url,
+        **extra,
+    )
 
 
 def run_cli(
